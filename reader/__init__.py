@@ -1,0 +1,1 @@
+"""reader: label spans in Arabic news articles in the terminal."""

@@ -1,0 +1,80 @@
+"""The `reader` console command: `reader [PATH...]` opens the app; `reader CMD ...` runs a subcommand.
+
+Subcommand modules are imported only when used, so `reader cat` or `reader export` never pay for
+importing Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol
+
+from annotations.errors import UserError
+
+# name -> module; each module has `configure(parser)` and `run(args) -> int`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "cat": ("reader.commands.cat", "print an article as the reader draws it (shaped, in visual order)"),
+    "import": ("reader.commands.importing", "import .txt files, directories or JSONL into the store"),
+    "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
+    "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
+}
+
+
+class CommandModule(Protocol):
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _load(name: str) -> CommandModule:
+    module: CommandModule = importlib.import_module(COMMANDS[name][0])  # type: ignore[assignment]
+    return module
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    epilog = "commands:\n" + "\n".join(f"  {n:<8} {help_}" for n, (_, help_) in COMMANDS.items())
+    epilog += "\n\nrun `reader COMMAND --help` for a command's options."
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read and label Arabic news articles. With no command, opens the annotation app.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _load_app().configure(parser)
+    return parser
+
+
+def _load_app() -> CommandModule:
+    module: CommandModule = importlib.import_module("reader.commands.app")  # type: ignore[assignment]
+    return module
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in COMMANDS:
+            name = args_list[0]
+            module = _load(name)
+            parser = argparse.ArgumentParser(prog=f"reader {name}", description=COMMANDS[name][1])
+            module.configure(parser)
+            args = parser.parse_args(args_list[1:])
+            return module.run(args)
+        parser = _top_parser()
+        args = parser.parse_args(args_list)
+        return _load_app().run(args)
+    except UserError as exc:
+        print(f"reader: error: {exc.describe()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `reader cat big.txt | head` is normal use, not an error.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
