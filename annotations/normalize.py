@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["REMOVED", "find_all", "fold", "fold_text", "is_removed"]
+__all__ = ["REMOVED", "find_all", "fold", "fold_offsets", "fold_text", "is_removed", "original_span"]
 
 # Characters dropped by folding: harakat and related marks, superscript alef, Quranic annotation
 # marks, and tatweel (kashida).
@@ -37,8 +37,7 @@ _LETTERS: dict[str, str] = {
     "\u06a9": "\u0643",  # Persian ک -> ك
 }
 
-_TABLE: dict[int, str | None] = {ord(c): None for c in REMOVED}
-_TABLE.update({ord(k): v for k, v in _LETTERS.items()})
+_LETTER_PAIRS: tuple[tuple[str, str], ...] = tuple(_LETTERS.items())
 
 _REMOVED_RE = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _REMOVED_RANGES) + "]+")
 # Characters that might have a lower-case form: anything but ASCII non-letters, Arabic and whitespace.
@@ -62,23 +61,24 @@ def is_removed(char: str) -> bool:
 
 def fold_text(text: str) -> str:
     """The folded text alone (no offset map): the fast path for matching."""
-    folded = text.translate(_TABLE)
+    folded = _REMOVED_RE.sub("", text)
+    for old, new in _LETTER_PAIRS:
+        if old in folded:
+            folded = folded.replace(old, new)
     if folded.isascii():
         return folded.lower()
+    low = folded.lower()
+    # str.lower is right when it maps every character to one character and nothing depends on
+    # context (only the Greek capital sigma does); otherwise lower-case character by character.
+    if len(low) == len(folded) and "\u03a3" not in folded:
+        return low
     return _CASED_RE.sub(_lower_chars, folded)
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Fold ``text``; return the folded string and, for each folded character, the offset of the
-    original character it came from, plus a final sentinel ``len(text)``.
-
-    ``offsets`` is strictly increasing, so folded ``[i, j)`` maps back to original
-    ``[offsets[i], offsets[j - 1] + 1)``.
-    """
-    folded = fold_text(text)
+def fold_offsets(text: str) -> list[int]:
+    """The offset map of :func:`fold` alone: for each folded character the offset of its original
+    character, plus a final sentinel ``len(text)``."""
     n = len(text)
-    if len(folded) == n:
-        return folded, list(range(n + 1))
     offsets: list[int] = []
     pos = 0
     for m in _REMOVED_RE.finditer(text):
@@ -86,7 +86,17 @@ def fold(text: str) -> tuple[str, list[int]]:
         pos = m.end()
     offsets.extend(range(pos, n))
     offsets.append(n)
-    return folded, offsets
+    return offsets
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Fold ``text``; return the folded string and, for each folded character, the offset of the
+    original character it came from, plus a final sentinel ``len(text)``.
+
+    ``offsets`` is strictly increasing, so folded ``[i, j)`` maps back to original
+    ``[offsets[i], offsets[j - 1] + 1)`` (see :func:`original_span`).
+    """
+    return fold_text(text), fold_offsets(text)
 
 
 def original_span(text: str, offsets: list[int], start: int, end: int) -> tuple[int, int]:

@@ -17,10 +17,10 @@ from tinydb import Query, TinyDB
 from annotations.model import Document, Span
 from annotations.store import ImportedAnnotation, Store
 
-WORDS = (
-    "قال الرئيس وزير الخارجية في مؤتمر صحفي اليوم إن المفاوضات مع الجانب حول وقف إطلاق النار "
-    "مستمرة القاهرة غزة"
-).split()
+WORDS = [
+    "قال", "الرئيس", "وزير", "الخارجية", "في", "مؤتمر", "صحفي", "اليوم", "إن", "المفاوضات", "مع",
+    "الجانب", "حول", "وقف", "إطلاق", "النار", "مستمرة", "القاهرة", "غزة",
+]  # fmt: skip
 
 
 def make_text(rng: random.Random, size: int = 1400) -> str:

@@ -44,7 +44,7 @@ def suggest_text(
         if s.key not in seen:
             seen.add(s.key)
             unique.append(s)
-    unique.sort()
+    unique.sort(key=lambda s: s.key)
     return unique
 
 

@@ -83,19 +83,14 @@ def lines(text: str) -> Iterator[tuple[int, int, str]]:
     """Each line of ``text`` with its surrounding whitespace trimmed, as (start, end, content);
     blank lines give an empty content with start == end."""
     pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        raw = text[pos:nl]
+    for raw in text.split("\n"):
         content = raw.strip()
         if content:
             start = pos + (len(raw) - len(raw.lstrip()))
             yield start, start + len(content), content
         else:
             yield pos, pos, ""
-        pos = nl + 1
+        pos += len(raw) + 1
 
 
 def normalise_line(line: str) -> str:
@@ -141,10 +136,12 @@ def suggest_boilerplate(text: str, repeated: set[str] | None = None) -> list[Spa
     def add(start: int, end: int, rule: str) -> None:
         spans.append(Span(start, end, LABEL, origin="suggested", pending=True, rule=rule))
 
-    for start, end, content in lines(text):
+    # Folding never removes a newline, so the folded text has the same lines as the original.
+    folded_lines = fold_text(text).split("\n")
+    for (start, end, content), folded_line in zip(lines(text), folded_lines, strict=True):
         if not content:
             continue  # blank lines neither end nor start a list
-        folded = _SPACES.sub(" ", fold_text(content))
+        folded = _SPACES.sub(" ", folded_line).strip()
         m = _READ_ALSO.match(folded)
         if m:
             add(start, end, "boilerplate:read-also")
@@ -160,7 +157,7 @@ def suggest_boilerplate(text: str, repeated: set[str] | None = None) -> list[Spa
             add(start, end, rule)
             in_list = False
             continue
-        if repeated and folded.strip() in repeated:
+        if repeated and folded in repeated:
             add(start, end, "boilerplate:repeated")
             continue
         if in_list and _item_like(content, folded):

@@ -31,13 +31,16 @@ from pathlib import Path
 
 from annotations.errors import UserError
 from annotations.model import Span
-from annotations.normalize import fold, fold_text, original_span
+from annotations.normalize import fold_offsets, fold_text, original_span
 
 __all__ = ["Gazetteer", "learned_pairs", "suggest_entities"]
 
 ENTITY_LABELS = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "DATE", "MISC"})
 
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
+# Names inside web addresses and e-mail addresses are not mentions (press@un.org).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SPACES = re.compile(r"\s+")
 _PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 _ARTICLE_PROCLITICS = ("", "و", "ف", "ب", "ك", "وب", "وك", "فب", "فك")  # + ال kept in the span
@@ -161,52 +164,63 @@ class Gazetteer:
         """Non-overlapping matches in ``text`` as (start, end, label), original offsets, sorted."""
         folded = fold_text(text)
         index = self._index
-        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
         found: list[tuple[int, int, str]] = []
-        for i, (t_start, _t_end, tok) in enumerate(tokens):
-            hits = index.get(tok)
-            if not hits:
-                continue
-            for pre, keep, entry in hits:
-                start = t_start + pre
-                if len(entry.words) == 1:
-                    found.append((start, start + keep, entry.label))
-                    continue
-                end = self._match_rest(folded, tokens, i, entry)
-                if end is not None:
-                    found.append((start, end, entry.label))
+        # Only the distinct words that start some entry are located (str.find is much faster
+        # than visiting every word from Python).
+        for tok in index.keys() & set(_WORD.findall(folded)):
+            hits = index[tok]
+            width = len(tok)
+            i = folded.find(tok)
+            while i >= 0:
+                end_tok = i + width
+                if (i == 0 or not _WORD_CHAR.match(folded, i - 1)) and not _WORD_CHAR.match(folded, end_tok):
+                    for pre, keep, entry in hits:
+                        start = i + pre
+                        if len(entry.words) == 1:
+                            found.append((start, start + keep, entry.label))
+                            continue
+                        end = _match_rest(folded, end_tok, entry)
+                        if end is not None:
+                            found.append((start, end, entry.label))
+                i = folded.find(tok, end_tok)
         if not found:
             return []
+        if "@" in folded or "://" in folded or "www." in folded:
+            addresses = [m.span() for m in _ADDRESS.finditer(folded)]
+            found = [f for f in found if all(f[1] <= a or f[0] >= b for a, b in addresses)]
+        # Longest first, then earliest; a match overlapping one already taken is dropped.
         found.sort(key=lambda f: (f[0] - f[1], f[0]))
         taken: list[tuple[int, int, str]] = []
+        used: set[int] = set()
         for f in found:
-            if all(f[1] <= s or f[0] >= e for s, e, _ in taken):
+            cells = range(f[0], f[1])
+            if used.isdisjoint(cells):
                 taken.append(f)
+                used.update(cells)
         taken.sort()
-        _, offsets = fold(text)
+        offsets = fold_offsets(text)
         return [(*original_span(text, offsets, s, e), label) for s, e, label in taken]
 
-    @staticmethod
-    def _match_rest(
-        folded: str, tokens: list[tuple[int, int, str]], i: int, entry: _Entry
-    ) -> int | None:
-        k = len(entry.words)
-        if i + k > len(tokens):
+
+def _match_rest(folded: str, pos: int, entry: _Entry) -> int | None:
+    """Match the words after the first of a multi-word entry from folded offset ``pos``; the end
+    of the match (without an enclitic pronoun) or None."""
+    k = len(entry.words)
+    for j in range(1, k):
+        m = _WORD.search(folded, pos)
+        if m is None:
             return None
-        for j in range(1, k):
-            prev_end = tokens[i + j - 1][1]
-            start, _end, tok = tokens[i + j]
-            if _SPACES.sub(" ", folded[prev_end:start]) != entry.seps[j - 1]:
+        if _SPACES.sub(" ", folded[pos : m.start()]) != entry.seps[j - 1]:
+            return None
+        tok = m.group()
+        if j < k - 1:
+            if tok != entry.words[j]:
                 return None
-            if j < k - 1:
-                if tok != entry.words[j]:
-                    return None
-            else:
-                keep = entry.last_forms.get(tok)
-                if keep is None:
-                    return None
-                return start + keep
-        return None
+            pos = m.end()
+        else:
+            keep = entry.last_forms.get(tok)
+            return None if keep is None else m.start() + keep
+    return None
 
 
 def learned_pairs(text: str, spans: Iterable[Span], labels: Iterable[str] = ENTITY_LABELS) -> Iterator[

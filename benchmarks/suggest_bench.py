@@ -1,0 +1,91 @@
+"""Speed of ``annotations.suggest.suggest_document`` on one core.
+
+    python benchmarks/suggest_bench.py [--docs N] [--seed S]
+
+Builds an in-memory synthetic corpus of N documents (default 100,000): each is a random title plus
+3-8 random body paragraphs from the samples (each with one random word dropped), sometimes a read-also/related block and furniture
+lines, so texts vary in length and content. Mines repeated lines over the corpus (as
+``reader suggest`` does) and times the mining and then suggest_document over every document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotations.model import Document  # noqa: E402
+from annotations.suggest import Gazetteer, mine_repeated_lines, suggest_document  # noqa: E402
+from annotations.suggest.boilerplate import suggest_boilerplate  # noqa: E402
+
+SAMPLES = ROOT / "samples"
+
+
+def paragraphs() -> tuple[list[str], list[str], list[str]]:
+    """(titles, body paragraphs, boilerplate blocks) cut from the sample articles."""
+    titles: list[str] = []
+    body: list[str] = []
+    furniture: list[str] = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        titles.append(text.split("\n", 1)[0])
+        bp = {text[s.start : s.end] for s in suggest_boilerplate(text)}
+        for para in text.split("\n\n")[1:]:
+            lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+            if not lines:
+                continue
+            (furniture if all(ln in bp for ln in lines) else body).append(para)
+    return titles, body, furniture
+
+
+def corpus(n: int, seed: int) -> list[Document]:
+    titles, body, furniture = paragraphs()
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        parts = [rng.choice(titles)]
+        for para in rng.sample(body, rng.randint(3, 8)):
+            # vary the paragraph (drop a word) so that body lines rarely repeat verbatim
+            words = para.split(" ")
+            del words[rng.randrange(len(words))]
+            parts.append(" ".join(words))
+        if rng.random() < 0.6:
+            parts += rng.sample(furniture, min(len(furniture), rng.randint(1, 3)))
+        docs.append(Document(id=f"syn-{i}", text="\n\n".join(parts)))
+    return docs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    docs = corpus(args.docs, args.seed)
+    chars = sum(len(d.text) for d in docs)
+    gazetteer = Gazetteer.load(SAMPLES / "gazetteer.toml")
+    t1 = time.perf_counter()
+    repeated = mine_repeated_lines((d.text for d in docs), max(3, len(docs) // 100))
+    t2 = time.perf_counter()
+    suggestions = 0
+    for doc in docs:
+        suggestions += len(suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated))
+    t3 = time.perf_counter()
+
+    print(f"corpus: {len(docs):,} synthetic documents, {chars / len(docs):,.0f} chars on average "
+          f"(built in {t1 - t0:.1f} s); gazetteer {len(gazetteer)} entries")
+    print(f"mine_repeated_lines: {t2 - t1:.2f} s ({len(docs) / (t2 - t1):,.0f} docs/s), "
+          f"{len(repeated)} repeated lines")
+    print(f"suggest_document: {t3 - t2:.2f} s, {suggestions:,} suggestions")
+    print(f"=> {len(docs) / (t3 - t2):,.0f} documents/s on one core")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""`reader suggest`: pre-annotate every document of the store with suggested (pending) spans.
+
+First mines lines that repeat over many documents (proposed as boilerplate), then runs the
+suggesters of :mod:`annotations.suggest` on each document and adds what they find, as pending spans
+with ``origin="suggested"``, to the annotator's own record, so they review them in the app. A span
+the record already has (same start, end and label, whatever its origin) is not added again, so
+running the command twice adds nothing the second time. All additions land in one atomic write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from annotations.errors import UserError
+from annotations.model import Span
+from annotations.paths import default_annotator, default_store_path
+from annotations.store import ImportedAnnotation, Store
+from annotations.suggest import Gazetteer, learned_pairs, mine_repeated_lines, suggest_document
+
+DEFAULT_MIN_REPEAT = 3
+
+
+def bundled_gazetteer() -> Path:
+    """The gazetteer shipped with the samples (reader.samples/gazetteer.toml)."""
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("reader.samples") / "gazetteer.toml"))
+        if path.is_file():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "samples" / "gazetteer.toml"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", default=None, help=f"the store (default: {default_store_path()})")
+    parser.add_argument(
+        "--gazetteer",
+        default=None,
+        metavar="FILE",
+        help="names to suggest: TOML ([[entry]] text=..., label=...) or JSONL ({\"text\",\"label\"}) "
+        "(default: the bundled samples/gazetteer.toml)",
+    )
+    parser.add_argument(
+        "--no-gazetteer", action="store_true", help="no entity suggestions from a gazetteer file"
+    )
+    parser.add_argument(
+        "--learn",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also suggest entity names that annotators already accepted elsewhere in the store",
+    )
+    parser.add_argument(
+        "--annotator",
+        default=None,
+        help="whose record gets the suggestions (default: your login name)",
+    )
+    parser.add_argument(
+        "--min-repeat",
+        type=int,
+        default=DEFAULT_MIN_REPEAT,
+        metavar="N",
+        help=f"a line in at least N documents is proposed as boilerplate (default {DEFAULT_MIN_REPEAT}; "
+        "0 turns this off)",
+    )
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"
+    )
+
+
+@contextmanager
+def _progress(enabled: bool, total: int, description: str) -> Iterator[Callable[[], None]]:
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.min_repeat < 0:
+        raise UserError("--min-repeat must be 0 or more")
+    annotator = args.annotator or default_annotator()
+    store_path = Path(args.store) if args.store else default_store_path()
+    if not store_path.exists():
+        raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
+    gazetteer = Gazetteer()
+    if not args.no_gazetteer:
+        gazetteer = Gazetteer.load(args.gazetteer or bundled_gazetteer())
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+
+    added: Counter[str] = Counter()
+    with Store.open(store_path) as store:
+        total = len(store)
+        if args.learn:
+            learned: list[tuple[str, str]] = []
+            for a in store.annotations():
+                if a.answer in ("reject", "flag"):
+                    continue
+                learned.extend(learned_pairs(store.get_document(a.doc_id).text, a.spans))
+            if learned:
+                gazetteer = gazetteer.with_pairs(learned)
+        repeated: set[str] = set()
+        if args.min_repeat > 0:
+            with _progress(show, total, "mining repeated lines") as advance:
+
+                def texts() -> Iterator[str]:
+                    for doc in store.iter_documents():
+                        advance()
+                        yield doc.text
+
+                repeated = mine_repeated_lines(texts(), args.min_repeat)
+
+        items = []
+        docs_with_new = 0
+        with _progress(show, total, "suggesting") as advance:
+            for doc in store.iter_documents():
+                existing = store.get_annotation(doc.id, annotator)
+                have = {s.key for s in existing.spans} if existing is not None else set()
+                new: list[Span] = [
+                    s
+                    for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated)
+                    if s.key not in have
+                ]
+                if new:
+                    docs_with_new += 1
+                    added.update(s.label for s in new)
+                    items.append((doc, [ImportedAnnotation(annotator, new)]))
+                advance()
+        if items:
+            store.import_items(items)
+
+    print(
+        f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names; "
+        f"added {sum(added.values())} suggestions to {docs_with_new} documents for {annotator}"
+    )
+    for label, n in sorted(added.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {label:<14} {n}")
+    return 0
