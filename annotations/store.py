@@ -620,6 +620,7 @@ class Store:
         if base is None:
             old = self._lookup(ia.annotator, doc_id)
             base = _copy(old) if old is not None else None
+        fresh = base is None or base.text_hash != rec.hash
         if base is None or base.text_hash != rec.hash:
             # new, or made on an older text: the imported record replaces it
             created = ia.created if ia.created is not None else now
@@ -638,7 +639,8 @@ class Store:
             changed = True
         if changed and ia.updated is None:
             base.updated = now
-        staged[key] = base
+        if changed or fresh or key in staged:
+            staged[key] = base  # nothing new: a re-import leaves the record (and the main file) alone
 
     # ---- annotations (reads return copies: mutate the store only through its methods)
     def _lookup(self, annotator: str, doc_id: str) -> Annotation | None:

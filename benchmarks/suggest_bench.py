@@ -3,9 +3,10 @@
     python benchmarks/suggest_bench.py [--docs N] [--seed S]
 
 Builds an in-memory synthetic corpus of N documents (default 100,000): each is a random title plus
-3-8 random body paragraphs from the samples (each with one random word dropped), sometimes a read-also/related block and furniture
-lines, so texts vary in length and content. Mines repeated lines over the corpus (as
-``reader suggest`` does) and times the mining and then suggest_document over every document.
+3-8 random body paragraphs from the samples (each with one random word dropped), sometimes
+read-also/related blocks and furniture lines, so texts vary in length and content. Mines
+repeated lines over the corpus (as ``reader suggest`` does) and times the mining, then
+suggest_document over every document.
 """
 
 from __future__ import annotations
@@ -78,10 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         suggestions += len(suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated))
     t3 = time.perf_counter()
 
-    print(f"corpus: {len(docs):,} synthetic documents, {chars / len(docs):,.0f} chars on average "
-          f"(built in {t1 - t0:.1f} s); gazetteer {len(gazetteer)} entries")
-    print(f"mine_repeated_lines: {t2 - t1:.2f} s ({len(docs) / (t2 - t1):,.0f} docs/s), "
-          f"{len(repeated)} repeated lines")
+    print(
+        f"corpus: {len(docs):,} synthetic documents, {chars / len(docs):,.0f} chars on average "
+        f"(built in {t1 - t0:.1f} s); gazetteer {len(gazetteer)} entries"
+    )
+    print(f"mine_repeated_lines: {t2 - t1:.2f} s ({len(docs) / (t2 - t1):,.0f} docs/s), {len(repeated)} repeated lines")
     print(f"suggest_document: {t3 - t2:.2f} s, {suggestions:,} suggestions")
     print(f"=> {len(docs) / (t3 - t2):,.0f} documents/s on one core")
     return 0

@@ -80,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return precision, recall, f1
 
-    print(f"Suggesters vs gold: {len(docs)} sample documents, exact-match spans, "
-          f"gazetteer of {len(gazetteer)} entries, {len(repeated)} repeated lines (min {args.min_repeat} docs).")
+    print(
+        f"Suggesters vs gold: {len(docs)} sample documents, exact-match spans, "
+        f"gazetteer of {len(gazetteer)} entries, {len(repeated)} repeated lines (min {args.min_repeat} docs)."
+    )
     print()
     print("| label | gold | suggested | correct | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")

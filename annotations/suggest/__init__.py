@@ -29,9 +29,7 @@ __all__ = [
 ]
 
 
-def suggest_text(
-    text: str, *, gazetteer: Gazetteer | None, repeated_lines: set[str] | None = None
-) -> list[Span]:
+def suggest_text(text: str, *, gazetteer: Gazetteer | None, repeated_lines: set[str] | None = None) -> list[Span]:
     """All suggestions for ``text``, sorted, one per (start, end, label): the first rule wins
     (boilerplate, then quotations, then entities)."""
     spans = suggest_boilerplate(text, repeated_lines)

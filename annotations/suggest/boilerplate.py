@@ -70,7 +70,7 @@ _RELATED = re.compile(
 _SOURCE = re.compile(r"^(?:المصدر|مصدر\s+الخبر|source)\s*[:：]\s*\S")
 _SHARE = re.compile(
     r"^(?:شارك|شاركوا|شاركي)\s+(?:هذا\s+)?(?:المقال|الخبر|الموضوع|المنشور|علي)"
-    r"|^(?:تابعونا|تابعوا)\s+(?:[^\s]+\s+)?(?:علي|عبر)\s"
+    r"|^(?:تابعونا|تابعوا)\s+(?:\S+\s+){0,3}(?:علي|عبر)\s"
     r"|^(?:share\s+(?:this|on)|follow\s+us)\b"
 )
 _COPYRIGHT = re.compile(r"جميع\s+الحقوق\s+محفوظه|all\s+rights\s+reserved|©")

@@ -22,6 +22,7 @@ Rule: ``entity:gazetteer:<LABEL>``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tomllib
@@ -104,7 +105,7 @@ class Gazetteer:
             if not words or folded in self._pairs or len(folded) < 2:
                 continue
             matches = list(_WORD.finditer(folded))
-            seps = tuple(folded[a.end() : b.start()] for a, b in zip(matches, matches[1:], strict=False))
+            seps = tuple(folded[a.end() : b.start()] for a, b in itertools.pairwise(matches))
             self._pairs[folded] = (text, label)
             entry = _Entry(tuple(words), seps, label, _pronoun_forms(words[-1]))
             for form, pre in _first_forms(words[0]):
@@ -140,9 +141,7 @@ class Gazetteer:
             if not isinstance(entries, list):
                 raise UserError("expected [[entry]] tables", path=str(p))
             for i, e in enumerate(entries, 1):
-                if not isinstance(e, dict) or not isinstance(e.get("text"), str) or not isinstance(
-                    e.get("label"), str
-                ):
+                if not isinstance(e, dict) or not isinstance(e.get("text"), str) or not isinstance(e.get("label"), str):
                     raise UserError(f"entry {i}: needs string 'text' and 'label'", path=str(p))
                 pairs.append((e["text"], e["label"]))
         else:
@@ -153,8 +152,10 @@ class Gazetteer:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise UserError(f"invalid JSON: {exc.msg}", path=str(p), line=n) from exc
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not isinstance(
-                    obj.get("label"), str
+                if (
+                    not isinstance(obj, dict)
+                    or not isinstance(obj.get("text"), str)
+                    or not isinstance(obj.get("label"), str)
                 ):
                     raise UserError("needs string 'text' and 'label'", path=str(p), line=n)
                 pairs.append((obj["text"], obj["label"]))
@@ -223,9 +224,7 @@ def _match_rest(folded: str, pos: int, entry: _Entry) -> int | None:
     return None
 
 
-def learned_pairs(text: str, spans: Iterable[Span], labels: Iterable[str] = ENTITY_LABELS) -> Iterator[
-    tuple[str, str]
-]:
+def learned_pairs(text: str, spans: Iterable[Span], labels: Iterable[str] = ENTITY_LABELS) -> Iterator[tuple[str, str]]:
     """(surface text, label) of the accepted (not pending) entity spans of one document: feed them
     to :meth:`Gazetteer.with_pairs` to suggest what annotators already labelled elsewhere."""
     wanted = set(labels)

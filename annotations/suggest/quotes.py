@@ -95,9 +95,7 @@ def suggest_quotes(text: str) -> list[Span]:
                 found.extend((a, b, rule) for a, b in _nested_pairs(marks, opener, closer))
             straight = [pos for pos, mark in marks if mark == '"']
             if len(straight) % 2 == 0:
-                found.extend(
-                    (straight[i], straight[i + 1], "quote:straight") for i in range(0, len(straight), 2)
-                )
+                found.extend((straight[i], straight[i + 1], "quote:straight") for i in range(0, len(straight), 2))
             for a, b, rule in found:
                 inner = text[a + 1 : b]
                 content = inner.strip()

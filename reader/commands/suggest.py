@@ -44,12 +44,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--gazetteer",
         default=None,
         metavar="FILE",
-        help="names to suggest: TOML ([[entry]] text=..., label=...) or JSONL ({\"text\",\"label\"}) "
+        help='names to suggest: TOML ([[entry]] text=..., label=...) or JSONL ({"text","label"}) '
         "(default: the bundled samples/gazetteer.toml)",
     )
-    parser.add_argument(
-        "--no-gazetteer", action="store_true", help="no entity suggestions from a gazetteer file"
-    )
+    parser.add_argument("--no-gazetteer", action="store_true", help="no entity suggestions from a gazetteer file")
     parser.add_argument(
         "--learn",
         action=argparse.BooleanOptionalAction,
@@ -129,9 +127,7 @@ def run(args: argparse.Namespace) -> int:
                 existing = store.get_annotation(doc.id, annotator)
                 have = {s.key for s in existing.spans} if existing is not None else set()
                 new: list[Span] = [
-                    s
-                    for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated)
-                    if s.key not in have
+                    s for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated) if s.key not in have
                 ]
                 if new:
                     docs_with_new += 1

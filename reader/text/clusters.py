@@ -43,8 +43,8 @@ class Clusters:
         return len(self.start)
 
 
-def build_clusters(text: str, *, show_marks: bool = True) -> Clusters:
-    """Clusters of one paragraph, in logical order, shaped."""
+def build_clusters(text: str, *, show_marks: bool = True, shaped: bool = True) -> Clusters:
+    """Clusters of one paragraph, in logical order, shaped unless a bidi terminal will shape them."""
     info = _info
     infos = [info(ch) for ch in text]
     # A cluster starts at every character that is not a mark, and at a mark with nothing before it.
@@ -57,7 +57,7 @@ def build_clusters(text: str, *, show_marks: bool = True) -> Clusters:
     bases = "".join(
         text[s] if infos[s][0] is _GLYPH else "\u25cc" if infos[s][0] is _MARK else " " for s in starts
     )
-    glyphs = shape(bases)
+    glyphs = shape(bases) if shaped else [(ch, 1) for ch in bases]
 
     c_start: list[int] = []
     c_end: list[int] = []

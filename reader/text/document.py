@@ -52,9 +52,11 @@ class DocumentLayout:
         *,
         direction: Direction = "auto",
         show_marks: bool = True,
+        visual: bool = True,
         cache_size: int = 2048,
     ) -> None:
         self.text = text
+        self.visual = visual
         self.direction: Direction = direction
         self.show_marks = show_marks
         self._spans: list[tuple[int, int]] = []
@@ -140,6 +142,7 @@ class DocumentLayout:
             self.width,
             direction=self.direction,
             show_marks=self.show_marks,
+            visual=self.visual,
         )
         self._cache[index] = layout
         if len(self._cache) > self._cache_size:

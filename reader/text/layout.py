@@ -183,17 +183,21 @@ class ParagraphLayout:
         *,
         direction: Direction = "auto",
         show_marks: bool = True,
+        visual: bool = True,
     ) -> None:
+        """``visual=False`` keeps logical order, unshaped and unaligned, for a terminal that does
+        bidi itself (``--terminal-bidi``); the maps then describe what is sent, not what is seen."""
         if width < 1:
             raise ValueError("width must be at least 1")
         self.text = text
         self.offset = offset
         self.index = index
         self.width = width
+        self.visual = visual
         levels, base = paragraph_levels(text, direction)
         self.base_level = base
         self.direction: LineDirection = "rtl" if base & 1 else "ltr"
-        c = self.clusters = build_clusters(text, show_marks=show_marks)
+        c = self.clusters = build_clusters(text, show_marks=show_marks, shaped=visual)
         for k, w in enumerate(c.width):
             if w > width:  # a tab or wide glyph wider than the whole line
                 if c.base[k] == "\t":
@@ -225,12 +229,12 @@ class ParagraphLayout:
         ends: list[int] = []
         flags: list[bool] = []
         owners: dict[int, tuple[int, int]] = {}
-        order = reorder(levels) if any(levels) else range(len(levels))
+        order = reorder(levels) if self.visual and any(levels) else range(len(levels))
         for k in order:
             i = a + k
             start, end = offset + c.start[i], offset + c.end[i]
             glyph = c.glyph[i]
-            if levels[k] & 1:  # L4
+            if levels[k] & 1 and self.visual:  # L4
                 mirror = MIRRORED.get(c.base[i])
                 if mirror is not None:
                     glyph = mirror + glyph[1:]
@@ -258,7 +262,7 @@ class ParagraphLayout:
         line_start = offset + (c.start[a] if b > a else 0)
         line_end = offset + (c.end[b - 1] if b > a else 0)
         pad = self.width - len(glyphs)
-        if self.direction == "rtl" and glyphs and pad > 0:
+        if self.direction == "rtl" and self.visual and glyphs and pad > 0:
             glyphs[:0] = [" "] * pad
             starts[:0] = [line_start] * pad
             ends[:0] = [line_start] * pad

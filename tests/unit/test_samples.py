@@ -78,7 +78,7 @@ PHENOMENA: dict[str, tuple[str, int]] = {
     "curly-quoted quotation": (r"“[^”\n]{10,}”", 5),
     "quotation running over a line break": (r'"[^"\n]+\n[^"\n]+"', 1),
     "name in quotes, not a quotation": (r'حركة "حماس"', 1),
-    "glued quoted term (بـ\"...\")": (r'[بل]ـ"[^"\n]+"', 2),
+    'glued quoted term (بـ"...")': (r'[بل]ـ"[^"\n]+"', 2),
     "Latin person name": (r"Antony Blinken", 1),
     "Latin organisation names": (r"\b(?:Reuters|UNICEF)\b", 3),
     "Western digits year": (r"\b20\d\d\b", 5),

@@ -1,0 +1,79 @@
+"""The help screen, generated from the bindings in force and the label schema: it cannot drift
+from what the keys really do."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotations.labels import LabelSchema
+from reader.widgets.article import ArticleView
+from reader.widgets.doclist import ANSWER_MARKS
+
+_KEY_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "slash": "/",
+    "question_mark": "?",
+    "full_stop": ".",
+    "comma": ",",
+}
+
+
+def key_display(keys: str) -> str:
+    return " / ".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def bindings_of(node_class: type[DOMNode]) -> list[Binding]:
+    found: list[Binding] = []
+    for binding in node_class.BINDINGS:
+        if isinstance(binding, Binding):
+            found.append(binding)
+        elif isinstance(binding, tuple):
+            found.append(Binding(*binding))
+    return found
+
+
+def help_table(title: str, bindings: list[Binding]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for binding in bindings:
+        if binding.description:
+            table.add_row(key_display(binding.key), binding.description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
+
+    def __init__(self, schema: LabelSchema, screen: DOMNode) -> None:
+        super().__init__()
+        self.schema = schema
+        self.screen_class = type(screen)
+
+    def compose(self) -> ComposeResult:
+        labels = Table(title="Labels", title_justify="left", show_header=False, box=None, padding=(0, 2))
+        labels.add_column(no_wrap=True)
+        labels.add_column()
+        for label in self.schema.labels:
+            scope = "the whole line under the cursor" if label.scope == "line" else "the selection, or the word under the cursor"
+            labels.add_row(Text(f" {label.key} ", style=f"bold reverse {label.color}"), f"{label.name}: labels {scope}")
+        marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("reader — keys", style="bold"))
+            yield Static(labels)
+            yield Static(help_table("Reading and selecting (article)", bindings_of(ArticleView)))
+            yield Static(help_table("Documents, answers, review", bindings_of(self.screen_class)))
+            yield Static(Text(f"Document list: {marks}"))
+            yield Static(Text("ctrl+q quits. Every action is saved as it happens.", style="dim"))

@@ -1,0 +1,431 @@
+"""The article: laid out by reader.text, drawn through Textual's line API with a per-line cache.
+
+The widget owns the cursor and the selection (logical offsets) and draws spans, search hits and
+placeholders on the cells that show them. It changes nothing in the store: it posts messages and the
+screen acts on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.labels import LabelSchema
+from annotations.model import Span
+from reader.text import DocumentLayout, VisualLine
+from reader.text import navigation as nav
+from reader.text.bidi_levels import Direction
+from reader.text.words import snap_to_words, word_at
+
+# Documents up to this size are laid out whole when opened, so the scrollbar is exact from the start;
+# bigger ones are laid out as they are scrolled to.
+EAGER_LAYOUT_CHARS = 200_000
+
+
+@dataclass
+class CursorMoved(Message):
+    """The cursor or the selection changed."""
+
+    offset: int
+    selection: tuple[int, int] | None
+
+
+def span_styles(schema: LabelSchema) -> dict[tuple[str, bool], Style]:
+    """Style per (label, pending) from the schema's colours: entities get a background, quotations
+    an underline in their colour, boilerplate a dim background. Pending suggestions are drawn in
+    italics with the colour as foreground, so they never look like accepted labels."""
+    styles: dict[tuple[str, bool], Style] = {}
+    for label in schema.labels:
+        colour = label.color
+        if label.group == "quote":
+            styles[label.name, False] = Style(underline=True, color=colour, bold=True)
+            styles[label.name, True] = Style(underline=True, italic=True, color=colour)
+        elif label.group == "boilerplate":
+            styles[label.name, False] = Style(bgcolor=colour, dim=True)
+            styles[label.name, True] = Style(italic=True, color=colour, dim=True)
+        else:
+            styles[label.name, False] = Style(bgcolor=colour, color="#ffffff")
+            styles[label.name, True] = Style(italic=True, bold=True, color=colour)
+    return styles
+
+
+# Drawing order: boilerplate under quotations under entities, so nested spans stay visible together.
+_GROUP_ORDER = {"boilerplate": 0, "quote": 1, "entity": 2}
+
+
+class ArticleView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--cursor",
+        "article--selection",
+        "article--search",
+        "article--placeholder",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Left", show=False),
+        Binding("right", "move(1)", "Right", show=False),
+        Binding("up", "move_line(-1)", "Up", show=False),
+        Binding("down", "move_line(1)", "Down", show=False),
+        Binding("ctrl+left", "move_word(-1)", "Word left", show=False),
+        Binding("ctrl+right", "move_word(1)", "Word right", show=False),
+        Binding("home", "line_edge(False)", "Line start", show=False),
+        Binding("end", "line_edge(True)", "Line end", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("g,ctrl+home", "top", "Top of article", show=False),
+        Binding("G,ctrl+end", "bottom", "Bottom of article", show=False),
+        Binding("shift+left", "move(-1, True)", "Select left", show=False),
+        Binding("shift+right", "move(1, True)", "Select right", show=False),
+        Binding("shift+up", "move_line(-1, True)", "Select up", show=False),
+        Binding("shift+down", "move_line(1, True)", "Select down", show=False),
+        Binding("ctrl+shift+left", "move_word(-1, True)", "Select word left", show=False),
+        Binding("ctrl+shift+right", "move_word(1, True)", "Select word right", show=False),
+        Binding("shift+home", "line_edge(False, True)", "Select to line start", show=False),
+        Binding("shift+end", "line_edge(True, True)", "Select to line end", show=False),
+        Binding("w", "select_word", "Select word", show=False),
+        Binding("escape", "clear_selection", "Clear selection", show=False),
+        Binding("left_square_bracket", "edge('start', -1)", "Selection start: 1 letter earlier", show=False),
+        Binding("right_square_bracket", "edge('start', 1)", "Selection start: 1 letter later", show=False),
+        Binding("left_curly_bracket", "edge('end', -1)", "Selection end: 1 letter earlier", show=False),
+        Binding("right_curly_bracket", "edge('end', 1)", "Selection end: 1 letter later", show=False),
+    ]
+
+    def __init__(
+        self,
+        schema: LabelSchema,
+        *,
+        direction: Direction = "auto",
+        show_marks: bool = True,
+        visual: bool = True,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.schema = schema
+        self._span_styles = span_styles(schema)
+        self._groups = {label.name: label.group for label in schema.labels}
+        self.layout_engine = DocumentLayout("", 80)
+        self.cursor = 0
+        self.anchor: int | None = None  # selection anchor while extending by keys or mouse
+        self.selection: tuple[int, int] | None = None
+        self.precise = False  # edges were moved letter by letter: do not snap to words
+        self.spans: list[Span] = []
+        self.hits: list[tuple[int, int]] = []
+        self._goal_x: int | None = None
+        self._version = 0  # bumped when spans or hits change: part of the line cache key
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._dragging = False
+        self.direction: Direction = direction
+        self.show_marks = show_marks
+        self.visual = visual
+
+    # -- content ---------------------------------------------------------------------------------
+    def load(self, text: str, spans: list[Span], *, cursor: int = 0) -> None:
+        width = max(1, self.scrollable_content_region.width or 80)
+        self.layout_engine = DocumentLayout(
+            text, width, direction=self.direction, show_marks=self.show_marks, visual=self.visual
+        )
+        if len(text) <= EAGER_LAYOUT_CHARS:
+            for _ in self.layout_engine.lines():
+                pass
+        self.spans = self._ordered(spans)
+        self.hits = []
+        self.selection = None
+        self.anchor = None
+        self.precise = False
+        self.cursor = min(cursor, max(0, len(text) - 1))
+        self._goal_x = None
+        self._invalidate()
+        self.scroll_to(0, 0, animate=False)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def set_spans(self, spans: list[Span]) -> None:
+        self.spans = self._ordered(spans)
+        self._invalidate()
+
+    def set_hits(self, hits: list[tuple[int, int]]) -> None:
+        self.hits = hits
+        self._invalidate()
+
+    def set_view_options(self, *, direction: Direction | None = None, show_marks: bool | None = None) -> None:
+        if direction is not None:
+            self.direction = direction
+        if show_marks is not None:
+            self.show_marks = show_marks
+        self.layout_engine.set_options(direction=self.direction, show_marks=self.show_marks)
+        self._invalidate()
+        self._scroll_to_cursor()
+
+    def _ordered(self, spans: list[Span]) -> list[Span]:
+        return sorted(spans, key=lambda s: (_GROUP_ORDER.get(self._groups.get(s.label, "entity"), 2), s.start))
+
+    @property
+    def text(self) -> str:
+        return self.layout_engine.text
+
+    def _invalidate(self) -> None:
+        self._version += 1
+        self._cache.clear()
+        self._sync_size()
+        self.refresh()
+
+    def _sync_size(self) -> None:
+        size = Size(self.layout_engine.width, self.layout_engine.line_count)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    # -- selection ------------------------------------------------------------------------------
+    def selected_range(self) -> tuple[int, int] | None:
+        """What a label key applies to: the selection, or else the word under the cursor."""
+        if self.selection is not None:
+            return self.selection
+        return word_at(self.text, self.cursor)
+
+    def _set_selection_from_anchor(self) -> None:
+        if self.anchor is None:
+            self.selection = None
+            return
+        a0, a1 = nav.cluster_range(self.layout_engine, self.anchor)
+        c0, c1 = nav.cluster_range(self.layout_engine, self.cursor)
+        start, end = min(a0, c0), max(a1, c1)
+        if end <= start:
+            self.selection = None
+            return
+        self.precise = False
+        self.selection = snap_to_words(self.text, start, end)
+
+    def select(self, start: int, end: int) -> None:
+        self.selection = (start, end) if end > start else None
+        self.anchor = None
+        self._invalidate()
+        self._announce()
+
+    # -- actions: movement -----------------------------------------------------------------------
+    def _moved(self, offset: int, extend: bool, keep_goal: bool = False) -> None:
+        if extend:
+            if self.anchor is None:
+                self.anchor = self.cursor
+        elif self.selection is not None or self.anchor is not None:
+            self.anchor = None
+            self.selection = None
+            self._version += 1
+        if not keep_goal:
+            self._goal_x = None
+        self.cursor = offset
+        if extend:
+            self._set_selection_from_anchor()
+            self._version += 1
+        self.refresh()
+        self._scroll_to_cursor()
+        self._announce()
+
+    def action_move(self, dx: int, extend: bool = False) -> None:
+        self._moved(nav.horizontal(self.layout_engine, self.cursor, dx), extend)
+
+    def action_move_line(self, dy: int, extend: bool = False) -> None:
+        offset, self._goal_x = nav.vertical(self.layout_engine, self.cursor, dy, self._goal_x)
+        self._moved(offset, extend, keep_goal=True)
+
+    def action_move_word(self, dx: int, extend: bool = False) -> None:
+        self._moved(nav.word_move(self.layout_engine, self.cursor, dx), extend)
+
+    def action_line_edge(self, end: bool, extend: bool = False) -> None:
+        self._moved(nav.line_edge(self.layout_engine, self.cursor, end=end), extend)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        offset, self._goal_x = nav.vertical(self.layout_engine, self.cursor, direction * height, self._goal_x)
+        self.scroll_relative(y=direction * height, animate=False)
+        self._moved(offset, False, keep_goal=True)
+
+    def action_top(self) -> None:
+        self._moved(0, False)
+
+    def action_bottom(self) -> None:
+        layout = self.layout_engine
+        last = None
+        y = layout.line_count - 1
+        while last is None and y >= 0:
+            last = layout.line(y)
+            y -= 1
+        self._moved(last.start if last is not None else 0, False)
+
+    def action_select_word(self) -> None:
+        word = word_at(self.text, self.cursor)
+        if word is not None:
+            self.precise = False
+            self.select(*word)
+
+    def action_clear_selection(self) -> None:
+        if self.selection is not None:
+            self.selection = None
+            self.anchor = None
+            self._invalidate()
+            self._announce()
+
+    def action_edge(self, edge: str, delta: int) -> None:
+        """Move one edge of the selection (or of the word under the cursor) by one character,
+        without snapping: this is how a clitic is trimmed off (حماس inside لحماس)."""
+        current = self.selected_range()
+        if current is None:
+            return
+        start, end = current
+        if edge == "start":
+            start = max(0, min(start + delta, end - 1))
+        else:
+            end = min(len(self.text), max(end + delta, start + 1))
+        self.precise = True
+        self.select(start, end)
+
+    # -- mouse ------------------------------------------------------------------------------------
+    def _offset_at_event(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        scroll_x, scroll_y = self.scroll_offset
+        line = self.layout_engine.line(scroll_y + offset.y)
+        if line is None:
+            return None
+        x = offset.x + scroll_x
+        found = line.offset_at(x)
+        if found is None and line.width:  # on padding: the nearest character of the line
+            found = line.offset_at(line.width - 1 if x >= line.width else next(
+                (i for i in range(line.width) if line.offset_at(i) is not None), 0))
+        return found if found is not None else line.start
+
+    async def _on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._offset_at_event(event)
+        if offset is None or event.button != 1:
+            return
+        self.focus()
+        self._dragging = True
+        self.capture_mouse()
+        self.anchor = offset
+        self.selection = None
+        self._moved(offset, True)
+
+    async def _on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self._offset_at_event(event)
+        if offset is not None and offset != self.cursor:
+            self._moved(offset, True)
+
+    async def _on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            if self.selection is not None and self.anchor == self.cursor:
+                # A plain click: a cursor, not a one-letter selection.
+                self.selection = None
+                self.anchor = None
+                self._invalidate()
+                self._announce()
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.chain == 2:
+            offset = self._offset_at_event(event)
+            if offset is not None:
+                self.cursor = offset
+                self.action_select_word()
+
+    # -- geometry --------------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        if width != self.layout_engine.width:
+            self.layout_engine.set_width(width)
+            if len(self.text) <= EAGER_LAYOUT_CHARS:
+                for _ in self.layout_engine.lines():
+                    pass
+            self._invalidate()
+            self.call_after_refresh(self._scroll_to_cursor)
+
+    def cursor_position(self) -> tuple[int, int]:
+        return self.layout_engine.position_of(self.cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        y, x = self.cursor_position()
+        self._sync_size()
+        self.scroll_to_region(Region(x, y, 1, 1), animate=False, immediate=True)
+
+    def _announce(self) -> None:
+        self.post_message(CursorMoved(self.cursor, self.selection))
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        line = self.layout_engine.line(index)
+        base = self.rich_style
+        if line is None:
+            if index == 0:  # an empty document still shows where the cursor is
+                return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor"))], 1)
+            return Strip.blank(width, base)
+        cursor_here = line.start <= self.cursor < line.end or (line.start == line.end == self.cursor)
+        selection = self.selection
+        selected = selection is not None and selection[0] < line.end and selection[1] > line.start
+        key = (index, self._version, self.cursor if cursor_here else None, selection if selected else None, width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render(line, base, cursor_here, selection if selected else None)
+            self._cache[key] = strip
+        if self.layout_engine.line_count != self.virtual_size.height:
+            self.call_after_refresh(self._sync_size)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render(self, line: VisualLine, base: Style, cursor_here: bool, selection: tuple[int, int] | None) -> Strip:
+        spans = [s for s in self.spans if s.start < line.end and s.end > line.start]
+        hits = [h for h in self.hits if h[0] < line.end and h[1] > line.start]
+        cursor_style = self.get_component_rich_style("article--cursor")
+        selection_style = self.get_component_rich_style("article--selection")
+        hit_style = self.get_component_rich_style("article--search")
+        placeholder_style = self.get_component_rich_style("article--placeholder")
+        owners = line.cell_owner
+        segments: list[Segment] = []
+        run_text: list[str] = []
+        run_style: Style | None = None
+        for x, glyph in enumerate(line.glyphs):
+            start, end = line.cell_start[x], line.cell_end[x]
+            if end == start and x in owners:
+                start, end = owners[x]
+            style = base
+            if end > start:
+                for span in spans:
+                    if span.start < end and span.end > start:
+                        style = style + self._span_styles.get((span.label, span.pending), Style())
+                for h0, h1 in hits:
+                    if h0 < end and h1 > start:
+                        style = style + hit_style
+                if selection is not None and selection[0] < end and selection[1] > start:
+                    style = style + selection_style
+                if line.placeholder[x]:
+                    style = style + placeholder_style
+                if cursor_here and start <= self.cursor < end:
+                    style = style + cursor_style
+            if style != run_style and run_text:
+                segments.append(Segment("".join(run_text), run_style))
+                run_text = []
+            run_style = style
+            run_text.append(glyph)
+        if run_text:
+            segments.append(Segment("".join(run_text), run_style))
+        length = line.width
+        if cursor_here and line.start == line.end:  # an empty line: show the cursor at its start edge
+            segments = [Segment(" ", base + cursor_style)]
+            length = 1
+            if line.direction == "rtl":
+                pad = max(0, self.layout_engine.width - 1)
+                segments.insert(0, Segment(" " * pad, base))
+                length += pad
+        return Strip(segments, length)

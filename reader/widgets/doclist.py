@@ -1,0 +1,110 @@
+"""The document list: one row per document with its answer. Drawn through the line API so a store
+of 100,000 documents opens as fast as one of ten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.text.snippet import visual_snippet
+
+# One character per answer; the legend is in the help screen.
+ANSWER_MARKS = {None: "·", "accept": "✓", "reject": "✗", "skip": "»", "flag": "⚑"}
+
+
+@dataclass
+class DocumentChosen(Message):
+    index: int
+
+
+class DocumentList(ScrollView, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "doclist--current",
+        "doclist--highlight",
+        "doclist--accept",
+        "doclist--reject",
+        "doclist--skip",
+        "doclist--flag",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "highlight(-1)", "Previous", show=False),
+        Binding("down", "highlight(1)", "Next", show=False),
+        Binding("pageup", "highlight(-10)", "Page up", show=False),
+        Binding("pagedown", "highlight(10)", "Page down", show=False),
+        Binding("enter", "choose", "Open document", show=False),
+    ]
+
+    def __init__(
+        self,
+        ids: list[str],
+        title_of: Callable[[str], str],
+        answers: dict[str, str | None],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.ids = ids
+        self.title_of = title_of  # read lazily: only the rows on screen ever load their document
+        self.answers = answers
+        self.current = 0
+        self.highlighted = 0
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(30, len(self.ids))
+
+    def set_answer(self, doc_id: str, answer: str | None) -> None:
+        self.answers[doc_id] = answer
+        self.refresh()
+
+    def set_current(self, index: int) -> None:
+        self.current = self.highlighted = index
+        self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def action_highlight(self, delta: int) -> None:
+        self.highlighted = max(0, min(len(self.ids) - 1, self.highlighted + delta))
+        self.scroll_to_region(Region(0, self.highlighted, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def action_choose(self) -> None:
+        self.post_message(DocumentChosen(self.highlighted))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        if 0 <= index < len(self.ids):
+            self.highlighted = index
+            self.post_message(DocumentChosen(index))
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.ids):
+            return Strip.blank(width, base)
+        doc_id = self.ids[index]
+        answer = self.answers.get(doc_id)
+        mark_style = self.get_component_rich_style(f"doclist--{answer}") if answer else Style(dim=True)
+        row = base
+        if index == self.current:
+            row += self.get_component_rich_style("doclist--current")
+        if index == self.highlighted and self.has_focus:
+            row += self.get_component_rich_style("doclist--highlight")
+        title = visual_snippet(self.title_of(doc_id) or doc_id, max(1, width - 2))
+        segments = [
+            Segment(f"{ANSWER_MARKS.get(answer, '?')} ", row + mark_style),
+            Segment(title, row),
+        ]
+        return Strip(segments).crop_extend(0, width, row)

@@ -1,0 +1,61 @@
+"""`reader suggest` on a temporary store holding the samples."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from annotations.store import Store
+from reader.cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("reader.commands.importing") is None, reason="reader import not available"
+)
+
+
+def test_suggest_adds_pending_spans_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store.json"
+    assert main(["import", "--store", str(store), str(ROOT / "samples" / "corpus.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["suggest", "--store", str(store), "--annotator", "ann", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "8 documents" in out
+    for label in ("BOILERPLATE", "QUOTE", "PERSON", "ORGANIZATION", "LOCATION"):
+        assert label in out
+
+    with Store.open(store, readonly=True) as s:
+        records = list(s.annotations(annotator="ann"))
+        assert len(records) == 8
+        spans = [sp for a in records for sp in a.spans]
+        assert spans and all(sp.origin == "suggested" and sp.pending and sp.rule for sp in spans)
+        total = len(spans)
+
+    # a second run adds nothing: every suggestion is already in the record
+    assert main(["suggest", "--store", str(store), "--annotator", "ann", "--no-progress"]) == 0
+    assert "added 0 suggestions" in capsys.readouterr().out
+    with Store.open(store, readonly=True) as s:
+        assert sum(len(a.spans) for a in s.annotations(annotator="ann")) == total
+
+
+def test_suggest_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store.json"
+    assert main(["import", "--store", str(store), str(ROOT / "samples" / "corpus.jsonl")]) == 0
+    gaz = tmp_path / "g.jsonl"
+    gaz.write_text('{"text": "حماس", "label": "ORGANIZATION"}\n', encoding="utf-8")
+    capsys.readouterr()
+    args = ["suggest", "--store", str(store), "--annotator", "b", "--gazetteer", str(gaz), "--min-repeat", "0"]
+    assert main([*args, "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "ORGANIZATION" in out and "PERSON" not in out and "0 repeated lines" in out
+
+
+def test_suggest_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", "--store", str(tmp_path / "none.json")]) == 2
+    assert "import documents first" in capsys.readouterr().err
+    store = tmp_path / "store.json"
+    assert main(["import", "--store", str(store), str(ROOT / "samples" / "corpus.jsonl")]) == 0
+    assert main(["suggest", "--store", str(store), "--gazetteer", str(tmp_path / "missing.toml")]) == 2
