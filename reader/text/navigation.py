@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .document import DocumentLayout
 from .layout import VisualLine
-from .words import next_word_start, previous_word_start
+from .words import word_at
 
 
 def _content_cells(line: VisualLine, xs: range) -> int | None:
@@ -86,11 +86,17 @@ def line_edge(layout: DocumentLayout, offset: int, *, end: bool) -> int:
 
 
 def word_move(layout: DocumentLayout, offset: int, dx: int) -> int:
-    """To the next word on the right (dx=+1) or left (dx=-1), whichever way the line reads."""
-    y, _ = layout.position_of(offset)
-    line = layout.line(y)
-    rtl = line is not None and line.direction == "rtl"
-    forward = (dx > 0) != rtl
+    """To the start of the next word on the screen to the right (dx=+1) or left (dx=-1). Visual,
+    like every move: a Latin name inside Arabic text is crossed left to right, as it reads."""
     text = layout.text
-    target = next_word_start(text, offset) if forward else previous_word_start(text, offset)
-    return min(target, max(0, len(text) - 1)) if text else 0
+    current = word_at(text, offset)
+    position = offset
+    for _ in range(len(text) + 1):
+        moved = horizontal(layout, position, dx)
+        if moved == position:
+            return position
+        position = moved
+        word = word_at(text, position)
+        if word is not None and word != current:
+            return word[0]
+    return position
