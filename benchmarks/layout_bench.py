@@ -58,8 +58,10 @@ def main() -> None:
         fribidi = shutil.which("fribidi")
         if fribidi:
             theirs = min(timed([fribidi, "--nobreak", str(path)], sink) for _ in range(3))
-            print(f"fribidi --nobreak, same file: {theirs:.3f} s -> reader cat takes {ours / theirs:.0f}x fribidi's time"
-                  f" (target: within 10x)")
+            print(
+                f"fribidi --nobreak, same file: {theirs:.3f} s -> reader cat takes {ours / theirs:.0f}x"
+                " fribidi's time (target: within 10x)"
+            )
         else:
             print("fribidi not installed (Debian package libfribidi-bin): no reference figure")
 

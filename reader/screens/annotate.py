@@ -189,10 +189,8 @@ class AnnotateScreen(Screen[None]):
 
     def _apply_label(self, label: LabelDef) -> None:
         article = self.article
-        if label.scope == "line":
-            target = self.session.line_range(article.cursor)
-        else:
-            target = article.selected_range()
+        scope_line = label.scope == "line"
+        target = self.session.line_range(article.cursor) if scope_line else article.selected_range()
         if target is None:
             self.notify("Nothing to label here: select some text or put the cursor on a word.", timeout=3)
             return

@@ -67,7 +67,11 @@ class HelpScreen(ModalScreen[None]):
         labels.add_column(no_wrap=True)
         labels.add_column()
         for label in self.schema.labels:
-            scope = "the whole line under the cursor" if label.scope == "line" else "the selection, or the word under the cursor"
+            scope = (
+                "the whole line under the cursor"
+                if label.scope == "line"
+                else "the selection, or the word under the cursor"
+            )
             labels.add_row(Text(f" {label.key} ", style=f"bold reverse {label.color}"), f"{label.name}: labels {scope}")
         marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
         with VerticalScroll(id="help-body"):

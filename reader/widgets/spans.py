@@ -72,7 +72,7 @@ class SpanPanel(Vertical):
         """What is under the cursor: cheap, called on every move."""
         width = max(10, self.size.width - 2)
         under = sorted((s for s in spans if s.start <= cursor < s.end), key=lambda s: (s.start, -s.end, s.label))
-        body = Text("\n").join(describe(s, text, self.schema, width) for s in under) if under else Text("—", style="dim")
+        body = Text("\n").join(describe(s, text, self.schema, width) for s in under) if under else Text("—")
         self.query_one("#under-cursor", Static).update(body)
 
     def show_spans(self, text: str, spans: list[Span]) -> None:

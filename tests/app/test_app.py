@@ -174,7 +174,7 @@ async def test_nested_spans_are_kept_and_drawn_together(tmp_path: Path) -> None:
             await pilot.pause()
             got = sorted((view.text[s.start : s.end], s.label) for s in stored_spans(store, app))
             assert got == [("زيادة", "EVENT"), (quote, "QUOTE")]
-            y, x = view.layout_engine.position_of(q0 + 1)
+            y, _ = view.layout_engine.position_of(q0 + 1)
             strip = view.render_line(y - int(view.scroll_y))
             styles = [seg.style for seg in strip if seg.text.strip()]
             assert any(s and s.underline and s.bgcolor for s in styles)  # entity background inside underline
