@@ -29,6 +29,8 @@ class Session:
             self.ids = self.store.document_ids()
         self.history = History(self.store, self.annotator)
         self.answers: dict[str, str | None] = self.store.answers(self.annotator)
+        # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
+        self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
 
     # -- documents ---------------------------------------------------------------------------------
     @property
@@ -76,10 +78,6 @@ class Session:
         # Only time with the document open counts; idle hours with the app open are capped.
         if spent > 0.5 and self.annotation() is not None:
             self.store.add_time(self.doc_id, self.annotator, min(spent, 1800.0))
-
-    @property
-    def answered(self) -> int:
-        return sum(1 for i in self.ids if self.answers.get(i) is not None)
 
     # -- actions -------------------------------------------------------------------------------------
     def label(self, label: LabelDef, start: int, end: int) -> Span | None:
@@ -129,7 +127,7 @@ class Session:
         old = self.answers.get(self.doc_id)
         new = None if old == answer else answer  # the same key again takes the answer back
         if self.history.do(SetAnswer(self.doc_id, old, new)):
-            self.answers[self.doc_id] = new
+            self._set_answer(self.doc_id, new)
 
     def undo(self) -> Action | None:
         action = self.history.undo()
@@ -143,7 +141,12 @@ class Session:
 
     def _sync_answer(self, action: Action | None, *, undo: bool) -> None:
         if isinstance(action, SetAnswer):
-            self.answers[action.doc_id] = action.old if undo else action.new
+            self._set_answer(action.doc_id, action.old if undo else action.new)
+
+    def _set_answer(self, doc_id: str, answer: str | None) -> None:
+        before = self.answers.get(doc_id) is not None
+        self.answers[doc_id] = answer
+        self.answered += (answer is not None) - before
 
     # -- search --------------------------------------------------------------------------------------
     def search(self, query: str, doc_id: str | None = None) -> list[tuple[int, int]]:

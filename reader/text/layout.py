@@ -109,38 +109,31 @@ def _wrap(widths: list[int], spaces: list[bool], width: int) -> list[tuple[int, 
     """Greedy wrap in logical order: (first, last+1) cluster indices per line. Breaks after spaces;
     a word wider than the line is broken between clusters."""
     lines: list[tuple[int, int]] = []
-    line_start = 0
-    col = 0
-    i = 0
+    line_start = col = i = 0
     n = len(widths)
     while i < n:
-        if spaces[i]:
-            w = widths[i]
-            if col + w > width and col > 0:
+        j = i + 1
+        if not spaces[i]:
+            while j < n and not spaces[j]:
+                j += 1
+            word = sum(widths[i:j])
+            if col + word <= width:
+                col += word
+                i = j
+                continue
+            if col > 0:
                 lines.append((line_start, i))
                 line_start, col = i, 0
-            col += w
-            i += 1
-            continue
-        j = i
-        word_width = 0
-        while j < n and not spaces[j]:
-            word_width += widths[j]
-            j += 1
-        if col + word_width <= width:
-            col += word_width
-            i = j
-            continue
-        if col > 0:
-            lines.append((line_start, i))
-            line_start, col = i, 0
-        while i < j:  # the word alone is too wide: break it between clusters
-            w = widths[i]
-            if col + w > width and col > 0:
-                lines.append((line_start, i))
-                line_start, col = i, 0
-            col += w
-            i += 1
+            if word <= width:
+                col, i = word, j
+                continue
+        # A space, or a word wider than a whole line: placed cluster by cluster.
+        for k in range(i, j):
+            if col + widths[k] > width and col > 0:
+                lines.append((line_start, k))
+                line_start, col = k, 0
+            col += widths[k]
+        i = j
     lines.append((line_start, n))
     return lines
 

@@ -65,11 +65,10 @@ def vertical(layout: DocumentLayout, offset: int, dy: int, goal_x: int | None = 
         line = layout.line(target)
     if line is None or target == y:
         return offset, goal
-    for distance in range(line.width + 1):
-        for nx in (goal - distance, goal + distance):
-            o = line.offset_at(nx)
-            if o is not None:
-                return o, goal
+    shown = [x for x in range(line.width) if line.offset_at(x) is not None]
+    if shown:
+        nearest = min(shown, key=lambda x: (abs(x - goal), x))
+        return line.offset_at(nearest) or 0, goal
     return line.start, goal
 
 

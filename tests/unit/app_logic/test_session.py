@@ -1,0 +1,105 @@
+"""The session: every action goes through the store and the undo history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotations.labels import LabelSchema
+from annotations.model import Document, Span
+from annotations.store import Store
+from reader.session import Session
+
+SCHEMA = LabelSchema.default()
+PERSON = SCHEMA.get("PERSON")
+ORG = SCHEMA.get("ORGANIZATION")
+BOILERPLATE = SCHEMA.get("BOILERPLATE")
+TEXTS = ["قال محمد إن حماس وافقت\nالمصدر: وكالة سوا\n", "Second doc with Hamas", "ثالث"]
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    store = Store.open(tmp_path / "s.json")
+    store.add_documents(Document(f"d{i}", t) for i, t in enumerate(TEXTS))
+    yield Session(store, "ann", SCHEMA)
+    store.close()
+
+
+def texts(session: Session) -> list[tuple[str, str]]:
+    text = session.document().text
+    return sorted((text[s.start : s.end], s.label) for s in session.spans())
+
+
+def test_label_relabel_delete_with_undo(session: Session) -> None:
+    assert PERSON and ORG
+    span = session.label(PERSON, 4, 8)
+    assert span is not None and texts(session) == [("محمد", "PERSON")]
+    assert session.label(PERSON, 4, 8) is None  # a duplicate changes nothing
+    assert session.relabel(span, ORG)
+    assert texts(session) == [("محمد", "ORGANIZATION")]
+    session.undo()
+    assert texts(session) == [("محمد", "PERSON")]
+    session.redo()
+    (relabelled,) = session.spans()
+    assert session.delete(relabelled)
+    assert texts(session) == []
+    session.undo()
+    assert texts(session) == [("محمد", "ORGANIZATION")]
+
+
+def test_line_range_is_the_trimmed_line(session: Session) -> None:
+    text = session.document().text
+    offset = text.index("وكالة")
+    start, end = session.line_range(offset) or (0, 0)
+    assert text[start:end] == "المصدر: وكالة سوا"
+    assert BOILERPLATE and session.label(BOILERPLATE, start, end)
+
+
+def test_suggestions_accept_reject_and_accept_all(session: Session) -> None:
+    store = session.store
+    for start, end, label in [(4, 8, "PERSON"), (12, 16, "ORGANIZATION"), (0, 3, "PERSON")]:
+        store.add_span("d0", "ann", Span(start, end, label, "suggested", pending=True, rule="test"))
+    org = next(s for s in session.spans() if s.label == "ORGANIZATION")
+    assert session.reject(org)
+    assert session.accept_all("PERSON") == 2
+    assert all(not s.pending for s in session.spans())
+    session.undo()  # one undo step takes back the whole batch
+    assert [s.pending for s in session.spans()] == [True, True]
+
+
+def test_answers_count_toggle_and_undo(session: Session) -> None:
+    session.answer("accept")
+    assert session.answered == 1 and session.store.answers("ann")["d0"] == "accept"
+    session.answer("accept")  # the same key again takes it back
+    assert session.answered == 0 and session.store.answers("ann")["d0"] is None
+    session.answer("flag")
+    session.undo()
+    assert session.answered == 0
+    session.redo()
+    assert session.answered == 1 and session.answers["d0"] == "flag"
+
+
+def test_next_unanswered_wraps(session: Session) -> None:
+    session.answer("accept")
+    assert session.next_unanswered() == 1
+    session.go(2)
+    session.answer("skip")
+    assert session.next_unanswered() == 1
+
+
+def test_search_folds_and_crosses_documents(session: Session) -> None:
+    assert session.search("حماس") == [(12, 16)]
+    assert session.search("HAMAS") == []
+    assert session.next_document_with("hamas", 1) == 1
+    assert session.search("   ") == []
+
+
+def test_time_is_recorded_when_leaving_a_document(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("reader.session.time.monotonic", lambda: 130.0)
+    session._opened_at = 100.0
+    assert PERSON and session.label(PERSON, 4, 8)
+    session.go(1)
+    annotation = session.store.get_annotation("d0", "ann")
+    assert annotation is not None and annotation.seconds_spent == pytest.approx(30.0)
