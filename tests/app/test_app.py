@@ -336,3 +336,43 @@ async def test_controls_in_an_article_are_shown_not_executed(tmp_path: Path) -> 
             drawn = "".join(seg.text for seg in view.render_line(0))
             assert "\x1b" not in drawn and "\x07" not in drawn and "\u202e" not in drawn
             assert "\u241b" in drawn and "\u2407" in drawn and "\u22b2" in drawn
+
+
+async def test_page_down_scrolls_and_the_cursor_follows(tmp_path: Path) -> None:
+    with opened(tmp_path / "s.json", SEED) as (app, _):
+        async with app.run_test(size=(80, 20)) as pilot:
+            view = article(app)
+            assert view.scroll_y == 0
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert view.scroll_y > 0
+            y, _ = view.cursor_position()
+            assert view.scroll_y <= y < view.scroll_y + view.scrollable_content_region.height
+            await pilot.press("g")
+            await pilot.pause()
+            assert view.scroll_y == 0 and view.cursor == 0
+
+
+async def test_terminal_bidi_mode_sends_logical_order(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.json")
+    try:
+        ids = open_paths(store, [str(SEED)], ANNOTATOR, SCHEMA)
+        app = ReaderApp(Session(store, ANNOTATOR, SCHEMA, ids=ids), terminal_bidi=True)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            first = article(app).layout_engine.line(0)
+            assert first is not None and first.text.startswith("شدّد وزير")  # unshaped, logical
+    finally:
+        store.close()
+
+
+def test_bad_paths_and_schemas_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.cli import main
+
+    assert main([str(tmp_path / "missing.txt"), "--store", str(tmp_path / "s.json")]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    bad = tmp_path / "labels.toml"
+    bad.write_text('[[label]]\nname = "X"\nkey = "a"\ncolor = "#ffffff"\ngroup = "entity"\nscope = "span"\n')
+    assert main([str(SEED), "--store", str(tmp_path / "s.json"), "--labels", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "labels.toml" in err and "Traceback" not in err

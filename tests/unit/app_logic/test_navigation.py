@@ -68,7 +68,7 @@ def test_moves_stay_on_shown_offsets(text: str, width: int, dx: int) -> None:
     layout = DocumentLayout(text, width)
     shown = {o for line in layout.lines() for x in range(line.width) if (o := line.offset_at(x)) is not None}
     starts = {s for s, e in layout.paragraphs if s == e}  # empty lines: the cursor sits at their start
-    offset = 0 if text else 0
+    offset = 0
     for _ in range(len(text) + 2):
         offset = nav.horizontal(layout, offset, dx)
         assert offset in shown or offset in starts or offset == 0
