@@ -58,8 +58,11 @@ WORDS = [
 
 def ms(values: list[float]) -> str:
     values = sorted(values)
+    if not values:
+        return "-"
+    med = statistics.median(values)
     p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-    return f"median {statistics.median(values) * 1e3:6.1f} ms   p95 {p95 * 1e3:6.1f} ms   max {values[-1] * 1e3:6.1f} ms"
+    return f"median {med * 1e3:6.1f} ms   p95 {p95 * 1e3:6.1f} ms   max {values[-1] * 1e3:6.1f} ms"
 
 
 def big_article(min_bytes: int = 1_000_000) -> str:
@@ -80,8 +83,9 @@ def big_article(min_bytes: int = 1_000_000) -> str:
 class Meter:
     """Times one key action three ways: wall time of `pilot.press` + `pilot.pause` (Pilot's idle
     detection sleeps 20 ms at least three times, so this has a floor of ~60-130 ms that is not the
-    app's); time to the last frame the screen composed in that window (the app's real latency:
-    dispatch, handlers, message hops, the frame timer and the compositor); and CPU time."""
+    app's); time to the first and to the last frame the screen composed in that window (the app's
+    real latency: dispatch, handlers, message hops, the frame timer and the compositor; a cursor
+    move draws three frames: the article, then the status bar and panel); and CPU time."""
 
     def __init__(self, app: ReaderApp) -> None:
         self.frames: list[float] = []
@@ -101,10 +105,11 @@ class Meter:
         await pilot.press(*keys)
         await pilot.pause()
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        row = self.times.setdefault(name, {"pilot": [], "frame": [], "cpu": []})
+        row = self.times.setdefault(name, {"pilot": [], "first": [], "frame": [], "cpu": []})
         row["pilot"].append(wall)
         row["cpu"].append(cpu)
         if self.frames:
+            row["first"].append(self.frames[0] - t0)
             row["frame"].append(self.frames[-1] - t0)
 
 
@@ -113,6 +118,8 @@ async def time_keys(app: ReaderApp, n: int, profile: cProfile.Profile | None) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(ArticleView)
+        for _ in range(n):  # an unbound key: what the harness itself costs (Pilot, message loop)
+            await meter.press(pilot, "f12 (unbound key: harness floor)", "f12")
         for _ in range(n):
             await meter.press(pilot, "left (cursor move)", "left")
         # Label actions on successive words from the start of the article (moves are not timed).
@@ -151,7 +158,8 @@ def bench_keys(text: str, name: str, n: int, tmp: Path, profile: bool) -> None:
     print(f"  {name}: {len(text):,} characters, {len(text.encode()) / 1e6:.2f} MB")
     for action, row in meter.times.items():
         print(f"    {action}")
-        print(f"      to last frame     {ms(row['frame'])}   ({len(row['frame'])} of {len(row['cpu'])} drew)")
+        print(f"      to first frame    {ms(row['first'])}   ({len(row['frame'])} of {len(row['cpu'])} drew)")
+        print(f"      to last frame     {ms(row['frame'])}")
         print(f"      CPU time          {ms(row['cpu'])}")
         print(f"      pilot press+pause {ms(row['pilot'])}")
     if prof is not None:
@@ -230,6 +238,8 @@ def first_frame(store: Path, runs: int) -> list[float]:
             time.sleep(0.3)  # let it close the store before the next run opens it
         finally:
             subprocess.run([*base, "kill-server"], env=env, capture_output=True)
+            socket_dir = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+            (socket_dir / sock).unlink(missing_ok=True)
     return found
 
 

@@ -19,9 +19,10 @@ from reader.screens.help import HelpScreen
 from reader.screens.search import SearchScreen
 from reader.session import Session
 from reader.text.bidi_levels import Direction
-from reader.widgets.article import ArticleView, CursorMoved
+from reader.text.snippet import visual_snippet
+from reader.widgets.article import ArticleView
 from reader.widgets.doclist import DocumentChosen, DocumentList
-from reader.widgets.spans import SpanAction, SpanList, SpanPanel
+from reader.widgets.spans import SpanAction, SpanPanel
 
 # Below these widths the side panels give their room to the article (F2 / F3 bring them back).
 DOCLIST_MIN_WIDTH = 100
@@ -64,13 +65,16 @@ class AnnotateScreen(Screen[None]):
         self.view_options = {"direction": direction, "show_marks": show_marks, "visual": visual}
         self.query_text = ""
         self._awaiting: str | None = None
+        self._last_status = Text()
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         s = self.session
         with Horizontal(id="main"):
             yield DocumentList(s.ids, s.title, s.answers, id="documents")
-            yield ArticleView(s.schema, id="article", **self.view_options)  # type: ignore[arg-type]
+            yield ArticleView(
+                s.schema, id="article", on_cursor=self._cursor_changed, **self.view_options  # type: ignore[arg-type]
+            )
             yield SpanPanel(s.schema, id="panel")
         yield Static(self._legend(), id="legend")
         yield Static("", id="status")
@@ -79,7 +83,7 @@ class AnnotateScreen(Screen[None]):
     def _legend(self) -> Text:
         legend = Text()
         for label in self.session.schema.labels:
-            legend.append(f" {label.key} ", style=f"bold reverse {label.color}")
+            legend.append(label.key, style=f"bold reverse {label.color}")
             legend.append(f" {label.name.title()}{' (line)' if label.scope == 'line' else ''}  ")
         return legend
 
@@ -131,16 +135,20 @@ class AnnotateScreen(Screen[None]):
         s = self.session
         answer = s.answers.get(s.doc_id)
         y, _ = self.article.cursor_position()
+        # Most useful first, so a narrow terminal cuts off the least useful part.
         text = Text()
         text.append(f" {s.index + 1}/{len(s.ids)} ", style="bold reverse")
-        text.append(f" {s.doc_id}  ")
-        text.append(f"answered {s.answered}/{len(s.ids)}  ", style="bold")
+        text.append(f" answered {s.answered}/{len(s.ids)}  ", style="bold")
+        text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
         text.append(f"answer: {answer or '—'}  ")
-        text.append(f"line {y + 1}/{self.article.layout_engine.line_count}  offset {self.article.cursor}  ")
-        text.append(f"annotator: {s.annotator}", style="dim")
         if note:
-            text.append(f"  {note}", style="italic")
-        self.query_one("#status", Static).update(text)
+            text.append(f"{note}  ", style="italic")
+        text.append(f"annotator: {s.annotator}  ", style="dim")
+        text.append(s.doc_id, style="dim")
+        if text != self._last_status:
+            self._last_status = text
+            # One fixed-height line: no relayout of the screen on every key press.
+            self.query_one("#status", Static).update(text, layout=False)
 
     def on_document_chosen(self, message: DocumentChosen) -> None:
         self.open_document(message.index)
@@ -161,8 +169,10 @@ class AnnotateScreen(Screen[None]):
             self.open_document(target)
 
     # -- cursor --------------------------------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
-        self.query_one(SpanPanel).show_cursor(self.article.text, self.article.spans, message.offset)
+    def _cursor_changed(self, offset: int, selection: tuple[int, int] | None) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one(SpanPanel).show_cursor(self.article.text, self.article.spans, offset)
         self._status()
 
     # -- labels --------------------------------------------------------------------------------------
@@ -205,7 +215,8 @@ class AnnotateScreen(Screen[None]):
         if span is None:
             self._status(f"{label.name} is already there")
         else:
-            self._status(f"labelled {label.name}: {article.text[span.start:span.end]!r}")
+            # Shaped and in visual order, like everything else on screen.
+            self._status(f"labelled {label.name}: {visual_snippet(article.text[span.start : span.end], 30)}")
 
     def _spans_under_cursor(self) -> list[Span]:
         cursor = self.article.cursor
@@ -320,7 +331,7 @@ class AnnotateScreen(Screen[None]):
             ahead = [h for h in reversed(hits) if h[0] < cursor]
         if ahead:
             self.article._moved(ahead[0][0], False)
-            self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for {self.query_text!r}")
+            self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{visual_snippet(self.query_text, 30)}»")
             return
         other = self.session.next_document_with(self.query_text, step)
         if other is None:
@@ -328,12 +339,12 @@ class AnnotateScreen(Screen[None]):
                 self.article._moved((hits[0] if step > 0 else hits[-1])[0], False)
                 self._status(f"wrapped: {len(hits)} hit(s), only in this document")
             else:
-                self.notify(f"No hit for {self.query_text!r} in any document.", timeout=3)
+                self.notify(f"No hit for «{visual_snippet(self.query_text, 30)}» in any document.", timeout=3)
             return
         self.open_document(other)
         hits = self.session.search(self.query_text)
         self.article._moved((hits[0] if step > 0 else hits[-1])[0], False)
-        self._status(f"{len(hits)} hit(s) for {self.query_text!r} in this document")
+        self._status(f"{len(hits)} hit(s) for «{visual_snippet(self.query_text, 30)}» in this document")
 
     # -- view ----------------------------------------------------------------------------------------
     def action_toggle_marks(self) -> None:
@@ -352,8 +363,3 @@ class AnnotateScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.schema, self))
-
-    def on_span_list_option_selected(self, message: SpanList.OptionSelected) -> None:
-        spans = self.query_one(SpanList).spans
-        if 0 <= message.option_index < len(spans):
-            self.post_message(SpanAction(spans[message.option_index], "jump"))

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from annotations.labels import LabelSchema
 from reader.widgets.article import ArticleView
 from reader.widgets.doclist import ANSWER_MARKS
+from reader.widgets.spans import SpanList
 
 _KEY_NAMES = {
     "left_square_bracket": "[",
@@ -79,5 +80,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(labels)
             yield Static(help_table("Reading and selecting (article)", bindings_of(ArticleView)))
             yield Static(help_table("Documents, answers, review", bindings_of(self.screen_class)))
+            yield Static(help_table("Span list (tab to it)", bindings_of(SpanList)))
             yield Static(Text(f"Document list: {marks}"))
             yield Static(Text("ctrl+q quits. Every action is saved as it happens.", style="dim"))

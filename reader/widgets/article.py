@@ -7,6 +7,7 @@ screen acts on them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -107,9 +108,14 @@ class ArticleView(ScrollView, can_focus=True):
         direction: Direction = "auto",
         show_marks: bool = True,
         visual: bool = True,
+        on_cursor: Callable[[int, tuple[int, int] | None], None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # Called synchronously on every cursor or selection change, so whoever shows the cursor's
+        # context (status bar, span panel) is drawn in the same frame as the cursor itself. Without
+        # it, a CursorMoved message is posted instead.
+        self.on_cursor = on_cursor
         self.schema = schema
         self._span_styles = span_styles(schema)
         self._groups = {label.name: label.group for label in schema.labels}
@@ -121,7 +127,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
         self._goal_x: int | None = None
-        self._version = 0  # bumped when spans or hits change: part of the line cache key
+        # Lines are cached by everything that decides how they look (see render_line); this counter
+        # stands for the layout itself and is bumped when it is rebuilt.
+        self._layout_version = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
         self.direction: Direction = direction
@@ -144,7 +152,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.precise = False
         self.cursor = min(cursor, max(0, len(text) - 1))
         self._goal_x = None
-        self._invalidate()
+        self._invalidate(layout=True)
         self.scroll_to(0, 0, animate=False)
         self._scroll_to_cursor()
         self._announce()
@@ -163,7 +171,7 @@ class ArticleView(ScrollView, can_focus=True):
         if show_marks is not None:
             self.show_marks = show_marks
         self.layout_engine.set_options(direction=self.direction, show_marks=self.show_marks)
-        self._invalidate()
+        self._invalidate(layout=True)
         self._scroll_to_cursor()
 
     def _ordered(self, spans: list[Span]) -> list[Span]:
@@ -173,9 +181,10 @@ class ArticleView(ScrollView, can_focus=True):
     def text(self) -> str:
         return self.layout_engine.text
 
-    def _invalidate(self) -> None:
-        self._version += 1
-        self._cache.clear()
+    def _invalidate(self, *, layout: bool = False) -> None:
+        if layout:
+            self._layout_version += 1
+            self._cache.clear()
         self._sync_size()
         self.refresh()
 
@@ -218,13 +227,11 @@ class ArticleView(ScrollView, can_focus=True):
         elif self.selection is not None or self.anchor is not None:
             self.anchor = None
             self.selection = None
-            self._version += 1
         if not keep_goal:
             self._goal_x = None
         self.cursor = offset
         if extend:
             self._set_selection_from_anchor()
-            self._version += 1
         self.refresh()
         self._scroll_to_cursor()
         self._announce()
@@ -347,7 +354,7 @@ class ArticleView(ScrollView, can_focus=True):
             if len(self.text) <= EAGER_LAYOUT_CHARS:
                 for _ in self.layout_engine.lines():
                     pass
-            self._invalidate()
+            self._invalidate(layout=True)
             self.call_after_refresh(self._scroll_to_cursor)
 
     def cursor_position(self) -> tuple[int, int]:
@@ -359,7 +366,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_region(Region(x, y, 1, 1), animate=False, immediate=True)
 
     def _announce(self) -> None:
-        self.post_message(CursorMoved(self.cursor, self.selection))
+        if self.on_cursor is not None:
+            self.on_cursor(self.cursor, self.selection)
+        else:
+            self.post_message(CursorMoved(self.cursor, self.selection))
 
     # -- drawing ---------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -372,21 +382,33 @@ class ArticleView(ScrollView, can_focus=True):
             if index == 0:  # an empty document still shows where the cursor is
                 return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor"))], 1)
             return Strip.blank(width, base)
-        cursor_here = line.start <= self.cursor < line.end or (line.start == line.end == self.cursor)
+        start, end = line.start, line.end
+        cursor_here = start <= self.cursor < end or (start == end == self.cursor)
         selection = self.selection
-        selected = selection is not None and selection[0] < line.end and selection[1] > line.start
-        key = (index, self._version, self.cursor if cursor_here else None, selection if selected else None, width)
+        if selection is not None and not (selection[0] < end and selection[1] > start):
+            selection = None
+        spans = tuple(s for s in self.spans if s.start < end and s.end > start)
+        hits = tuple(h for h in self.hits if h[0] < end and h[1] > start)
+        # Everything that decides how the line looks: a label or a cursor move re-renders only the
+        # lines it touches.
+        key = (index, self._layout_version, width, spans, hits, self.cursor if cursor_here else None, selection)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render(line, base, cursor_here, selection if selected else None)
+            strip = self._render(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
         if self.layout_engine.line_count != self.virtual_size.height:
             self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
-    def _render(self, line: VisualLine, base: Style, cursor_here: bool, selection: tuple[int, int] | None) -> Strip:
-        spans = [s for s in self.spans if s.start < line.end and s.end > line.start]
-        hits = [h for h in self.hits if h[0] < line.end and h[1] > line.start]
+    def _render(
+        self,
+        line: VisualLine,
+        base: Style,
+        spans: tuple[Span, ...],
+        hits: tuple[tuple[int, int], ...],
+        cursor_here: bool,
+        selection: tuple[int, int] | None,
+    ) -> Strip:
         cursor_style = self.get_component_rich_style("article--cursor")
         selection_style = self.get_component_rich_style("article--selection")
         hit_style = self.get_component_rich_style("article--search")

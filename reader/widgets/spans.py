@@ -1,4 +1,8 @@
-"""The side panel: the spans under the cursor, and the document's span list (jump, relabel, delete)."""
+"""The side panel: the spans under the cursor, and the document's span list (jump, relabel, delete).
+
+The list is drawn through the line API: labelling a word in a document with hundreds of spans
+changes one list and redraws what is visible, without laying the screen out again.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,21 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
 
 from annotations.labels import LabelSchema
 from annotations.model import Span
 from reader.text.snippet import visual_snippet
+
+ROW_HEIGHT = 2  # label and text; offsets and origin
 
 
 @dataclass
@@ -27,6 +36,7 @@ class SpanAction(Message):
 
 
 def describe(span: Span, text: str, schema: LabelSchema, width: int) -> Text:
+    """Two lines: label and the span's text as it reads; offsets and where the span came from."""
     label = schema.get(span.label)
     colour = label.color if label else "white"
     line = Text()
@@ -41,48 +51,115 @@ def describe(span: Span, text: str, schema: LabelSchema, width: int) -> Text:
     return line
 
 
-class SpanList(OptionList):
+class SpanList(ScrollView, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"spanlist--highlight"}
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "highlight(-1)", "Previous span", show=False),
+        Binding("down", "highlight(1)", "Next span", show=False),
+        Binding("enter", "span('jump')", "Go to span"),
         Binding("delete,backspace", "span('delete')", "Delete span"),
-        Binding("t", "span('relabel')", "Relabel span"),
-        Binding("enter", "span('jump')", "Go to span", show=False),
+        Binding("t", "span('relabel')", "Relabel span (then a label key)"),
     ]
 
-    spans: list[Span]
+    def __init__(self, schema: LabelSchema, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.schema = schema
+        self.spans: list[Span] = []
+        self.text = ""
+        self.highlighted = 0
+        self._rows: dict[tuple[int, int], tuple[Strip, Strip]] = {}
+
+    def set_spans(self, text: str, spans: list[Span]) -> None:
+        self.text = text
+        self.spans = spans
+        self._rows.clear()
+        self.highlighted = min(self.highlighted, max(0, len(spans) - 1))
+        self._resize_content(len(spans) * ROW_HEIGHT)
+        self.refresh()
+
+    def _resize_content(self, height: int) -> None:
+        """Set the virtual height. Assigning virtual_size lays the whole screen out again (tens of ms
+        per label); that is needed only when the scrollbar appears or goes."""
+        size = Size(self.scrollable_content_region.width, height)
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        if (self.virtual_size.height > window) == (height > window) and size.width == self.virtual_size.width:
+            self.set_reactive(SpanList.virtual_size, size)
+            if height > window:
+                self.vertical_scrollbar.window_virtual_size = height
+                self.vertical_scrollbar.refresh()
+        else:
+            self.virtual_size = size
+
+    def action_highlight(self, delta: int) -> None:
+        if not self.spans:
+            return
+        self.highlighted = max(0, min(len(self.spans) - 1, self.highlighted + delta))
+        self.scroll_to_region(Region(0, self.highlighted * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False)
+        self.refresh()
 
     def action_span(self, action: str) -> None:
-        if self.highlighted is not None and 0 <= self.highlighted < len(self.spans):
+        if 0 <= self.highlighted < len(self.spans):
             self.post_message(SpanAction(self.spans[self.highlighted], action))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (int(self.scroll_y) + offset.y) // ROW_HEIGHT
+        if 0 <= index < len(self.spans):
+            self.highlighted = index
+            self.refresh()
+            self.post_message(SpanAction(self.spans[index], "jump"))
+
+    def _row(self, index: int, width: int) -> tuple[Strip, Strip]:
+        key = (index, width)
+        row = self._rows.get(key)
+        if row is None:
+            console = self.app.console
+            lines = describe(self.spans[index], self.text, self.schema, width).split("\n")
+            strips = [Strip(list(line.render(console)), line.cell_len) for line in lines[:ROW_HEIGHT]]
+            strips += [Strip.blank(0)] * (ROW_HEIGHT - len(strips))
+            row = self._rows[key] = (strips[0], strips[1])
+        return row
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        row, part = divmod(int(self.scroll_y) + y, ROW_HEIGHT)
+        if row >= len(self.spans):
+            return Strip.blank(width, base)
+        strip = self._row(row, width)[part]
+        style = base
+        if row == self.highlighted and self.has_focus:
+            style = base + self.get_component_rich_style("spanlist--highlight")
+        return strip.apply_style(style).crop_extend(0, width, style)
 
 
 class SpanPanel(Vertical):
     def __init__(self, schema: LabelSchema, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.schema = schema
+        self._shown_under: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Under the cursor", classes="panel-title")
         yield Static("", id="under-cursor")
         yield Static("Spans in this document", classes="panel-title")
-        span_list = SpanList(id="span-list")
-        span_list.spans = []
-        yield span_list
+        yield SpanList(self.schema, id="span-list")
 
     def show_cursor(self, text: str, spans: list[Span], cursor: int) -> None:
         """What is under the cursor: cheap, called on every move."""
         width = max(10, self.size.width - 2)
         under = sorted((s for s in spans if s.start <= cursor < s.end), key=lambda s: (s.start, -s.end, s.label))
+        key = (text, tuple(under), width)
+        if key == self._shown_under:
+            return
+        self._shown_under = key
         body = Text("\n").join(describe(s, text, self.schema, width) for s in under) if under else Text("—")
-        self.query_one("#under-cursor", Static).update(body)
+        self.query_one("#under-cursor", Static).update(body, layout=False)  # fixed height: no relayout
 
     def show_spans(self, text: str, spans: list[Span]) -> None:
-        """The document's span list: rebuilt only when the spans change."""
-        width = max(10, self.size.width - 2)
-        ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label))
-        span_list = self.query_one(SpanList)
-        keep = span_list.highlighted
-        span_list.spans = ordered
-        span_list.clear_options()
-        span_list.add_options([Option(describe(s, text, self.schema, width)) for s in ordered])
-        if ordered and keep is not None:
-            span_list.highlighted = min(keep, len(ordered) - 1)
+        """The document's span list, in text order."""
+        self.query_one(SpanList).set_spans(text, sorted(spans, key=lambda s: (s.start, -s.end, s.label)))

@@ -111,6 +111,9 @@ class Tmux:
         subprocess.run(
             [TMUX, "-L", self.socket, "kill-server"], capture_output=True, timeout=TIMEOUT, env=self.env, check=False
         )
+        # kill-server leaves the socket file behind
+        socket_dir = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (socket_dir / self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -233,7 +236,6 @@ def test_control_characters_in_an_article_are_shown_not_obeyed(tmux: Tmux, tmp_p
         encoding="utf-8",
     )
     store = tmp_path / "s.json"
-    title_before = ""
     tmux.start(reader_argv(str(article), "--store", str(store), "--annotator", "e2e"), cwd=ROOT)
     title_before = tmux.display("#{pane_title}")
     screen = tmux.wait_for(
