@@ -391,7 +391,7 @@ class ArticleView(ScrollView, can_focus=True):
         hits = tuple(h for h in self.hits if h[0] < end and h[1] > start)
         # Everything that decides how the line looks: a label or a cursor move re-renders only the
         # lines it touches.
-        key = (index, self._layout_version, width, spans, hits, self.cursor if cursor_here else None, selection)
+        key = (index, self._layout_version, width, base, spans, hits, self.cursor if cursor_here else None, selection)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render(line, base, spans, hits, cursor_here, selection)
