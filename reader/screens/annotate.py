@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from rich.text import Text
@@ -91,6 +92,9 @@ class AnnotateScreen(Screen[None]):
         self.article.focus()
         self._apply_width(self.size.width)
         self.open_document(self.session.index)
+        # Everything loaded so far lives for the whole session: keep the cyclic garbage collector from
+        # walking it again and again (full collections otherwise stall a key press now and then).
+        gc.freeze()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)

@@ -158,8 +158,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._announce()
 
     def set_spans(self, spans: list[Span]) -> None:
+        changed = set(self.spans) ^ set(spans)
         self.spans = self._ordered(spans)
-        self._invalidate()
+        self._refresh_ranges([(s.start, s.end) for s in changed])
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         self.hits = hits
@@ -214,13 +215,24 @@ class ArticleView(ScrollView, can_focus=True):
         self.selection = snap_to_words(self.text, start, end)
 
     def select(self, start: int, end: int) -> None:
+        before = [self.selection] if self.selection else []
         self.selection = (start, end) if end > start else None
         self.anchor = None
-        self._invalidate()
+        self._refresh_ranges([*before, *([self.selection] if self.selection else [])])
         self._announce()
 
     # -- actions: movement -----------------------------------------------------------------------
+    def _refresh_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Redraw only the lines showing these logical ranges: a cursor move or a new label touches
+        a line or two, not the whole screen."""
+        layout = self.layout_engine
+        for start, end in ranges:
+            first = layout.position_of(start)[0]
+            last = layout.position_of(max(start, end - 1))[0] if end > start else first
+            self.refresh_lines(first, last - first + 1)
+
     def _moved(self, offset: int, extend: bool, keep_goal: bool = False) -> None:
+        before = [(self.cursor, self.cursor + 1), *([self.selection] if self.selection else [])]
         if extend:
             if self.anchor is None:
                 self.anchor = self.cursor
@@ -232,7 +244,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = offset
         if extend:
             self._set_selection_from_anchor()
-        self.refresh()
+        self._refresh_ranges([*before, (offset, offset + 1), *([self.selection] if self.selection else [])])
         self._scroll_to_cursor()
         self._announce()
 
@@ -275,9 +287,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_clear_selection(self) -> None:
         if self.selection is not None:
+            self._refresh_ranges([self.selection])
             self.selection = None
             self.anchor = None
-            self._invalidate()
             self._announce()
 
     def action_edge(self, edge: str, delta: int) -> None:

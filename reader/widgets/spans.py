@@ -67,12 +67,13 @@ class SpanList(ScrollView, can_focus=True):
         self.spans: list[Span] = []
         self.text = ""
         self.highlighted = 0
-        self._rows: dict[tuple[int, int], tuple[Strip, Strip]] = {}
+        self._rows: dict[tuple[Span, int], tuple[Strip, Strip]] = {}
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
+        if text != self.text:
+            self._rows.clear()  # rows are kept per span: a new label draws one new row
         self.text = text
         self.spans = spans
-        self._rows.clear()
         self.highlighted = min(self.highlighted, max(0, len(spans) - 1))
         self._resize_content(len(spans) * ROW_HEIGHT)
         self.refresh()
@@ -114,7 +115,7 @@ class SpanList(ScrollView, can_focus=True):
             self.post_message(SpanAction(self.spans[index], "jump"))
 
     def _row(self, index: int, width: int) -> tuple[Strip, Strip]:
-        key = (index, width)
+        key = (self.spans[index], width)
         row = self._rows.get(key)
         if row is None:
             console = self.app.console
