@@ -376,3 +376,39 @@ def test_bad_paths_and_schemas_are_clear_errors(tmp_path: Path, capsys: pytest.C
     assert main([str(SEED), "--store", str(tmp_path / "s.json"), "--labels", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "labels.toml" in err and "Traceback" not in err
+
+
+async def test_relabel_and_accept_all_take_a_label_key(tmp_path: Path) -> None:
+    with opened(tmp_path / "s.json", SEED) as (app, store):
+        doc = app.session.doc_id
+        text = SEED.read_text(encoding="utf-8")
+        for word in ("غزة", "رفح"):
+            at = text.index(word)
+            store.add_span(doc, ANNOTATOR, Span(at, at + len(word), "LOCATION", "suggested", pending=True, rule="t"))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("p")  # PERSON on the first word
+            await pilot.press("t", "o")  # relabel it ORGANIZATION
+            await pilot.press("C", "l")  # accept every LOCATION suggestion
+            await pilot.pause()
+            got = sorted((text[s.start : s.end], s.label, s.pending) for s in stored_spans(store, app))
+            assert got == [("رفح", "LOCATION", False), ("شدّد", "ORGANIZATION", False), ("غزة", "LOCATION", False)]
+
+
+async def test_span_list_jump_and_delete(tmp_path: Path) -> None:
+    with opened(tmp_path / "s.json", SEED) as (app, store):
+        async with app.run_test(size=(140, 40)) as pilot:
+            view = article(app)
+            target = view.text.index("واشنطن")
+            view.cursor = target
+            await pilot.press("l")
+            view.cursor = 0
+            await pilot.press("p")
+            span_list = app.screen.query_one("#span-list")
+            span_list.focus()
+            await pilot.press("down", "enter")  # the second span in text order: واشنطن
+            await pilot.pause()
+            assert view.cursor == target and view.has_focus
+            span_list.focus()
+            await pilot.press("delete")
+            await pilot.pause()
+            assert [s.label for s in stored_spans(store, app)] == ["PERSON"]
