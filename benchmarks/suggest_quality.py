@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.model import Document  # noqa: E402
-from annotations.suggest import Gazetteer, mine_repeated_lines, suggest_document  # noqa: E402
+from annotations.suggest import Gazetteer, mine_repeated_lines  # noqa: E402
+from annotations.suggest.evaluate import evaluate  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 LABELS = ("BOILERPLATE", "QUOTE", "PERSON", "ORGANIZATION", "LOCATION")
@@ -55,30 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer = Gazetteer.load(SAMPLES / "gazetteer.toml")
     repeated = mine_repeated_lines((d.text for d in docs), args.min_repeat)
 
-    tp: Counter[str] = Counter()
-    n_pred: Counter[str] = Counter()
-    n_gold: Counter[str] = Counter()
-    errors: list[str] = []
-    for doc in docs:
-        pred = {s.key for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated)}
-        ref = gold[doc.id]
-        for label in LABELS:
-            p = {k for k in pred if k[2] == label}
-            g = {k for k in ref if k[2] == label}
-            tp[label] += len(p & g)
-            n_pred[label] += len(p)
-            n_gold[label] += len(g)
-            if args.errors:
-                for s, e, lab in sorted(p - g):
-                    errors.append(f"FP {doc.id} {lab} {doc.text[s:e]!r}")
-                for s, e, lab in sorted(g - p):
-                    errors.append(f"FN {doc.id} {lab} {doc.text[s:e]!r}")
-
-    def prf(t: int, p: int, g: int) -> tuple[float, float, float]:
-        precision = t / p if p else 0.0
-        recall = t / g if g else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return precision, recall, f1
+    result = evaluate(docs, gold, LABELS, gazetteer=gazetteer, repeated_lines=repeated)
+    texts = {d.id: d.text for d in docs}
+    errors = [f"FP {d} {lab} {texts[d][s:e]!r}" for d, (s, e, lab) in result.false_positives]
+    errors += [f"FN {d} {lab} {texts[d][s:e]!r}" for d, (s, e, lab) in result.false_negatives]
 
     print(
         f"Suggesters vs gold: {len(docs)} sample documents, exact-match spans, "
@@ -87,14 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("| label | gold | suggested | correct | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for label in LABELS:
-        p, r, f = prf(tp[label], n_pred[label], n_gold[label])
-        print(f"| {label} | {n_gold[label]} | {n_pred[label]} | {tp[label]} | {p:.3f} | {r:.3f} | {f:.3f} |")
-    ent = ("PERSON", "ORGANIZATION", "LOCATION")
-    t, p_, g = (sum(c[x] for x in ent) for c in (tp, n_pred, n_gold))
-    p, r, f = prf(t, p_, g)
-    print(f"| entities (all three) | {g} | {p_} | {t} | {p:.3f} | {r:.3f} | {f:.3f} |")
-    if errors:
+    entities = result.scores["PERSON"] + result.scores["ORGANIZATION"] + result.scores["LOCATION"]
+    entities.label = "entities (all three)"
+    for score in [*result.scores.values(), entities]:
+        print(
+            f"| {score.label} | {score.gold} | {score.suggested} | {score.correct} "
+            f"| {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |"
+        )
+    if args.errors and errors:
         print()
         print("\n".join(errors))
     return 0
