@@ -17,6 +17,14 @@ def _content_cells(line: VisualLine, xs: range) -> int | None:
     return None
 
 
+def nearest_offset(line: VisualLine, x: int) -> int | None:
+    """What the cell nearest to x shows (padding and empty lines have no characters)."""
+    shown = [cx for cx in range(line.width) if line.offset_at(cx) is not None]
+    if not shown:
+        return None
+    return line.offset_at(min(shown, key=lambda cx: (abs(cx - x), cx)))
+
+
 def cluster_range(layout: DocumentLayout, offset: int) -> tuple[int, int]:
     """The logical range drawn together with offset (a letter and its marks, a lam-alef pair)."""
     y, x = layout.position_of(offset)
@@ -65,10 +73,9 @@ def vertical(layout: DocumentLayout, offset: int, dy: int, goal_x: int | None = 
         line = layout.line(target)
     if line is None or target == y:
         return offset, goal
-    shown = [x for x in range(line.width) if line.offset_at(x) is not None]
-    if shown:
-        nearest = min(shown, key=lambda x: (abs(x - goal), x))
-        return line.offset_at(nearest) or 0, goal
+    nearest = nearest_offset(line, goal)
+    if nearest is not None:
+        return nearest, goal
     return line.start, goal
 
 

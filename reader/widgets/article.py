@@ -123,7 +123,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = 0
         self.anchor: int | None = None  # selection anchor while extending by keys or mouse
         self.selection: tuple[int, int] | None = None
-        self.precise = False  # edges were moved letter by letter: do not snap to words
         self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
         self._goal_x: int | None = None
@@ -149,7 +148,6 @@ class ArticleView(ScrollView, can_focus=True):
         self.hits = []
         self.selection = None
         self.anchor = None
-        self.precise = False
         self.cursor = min(cursor, max(0, len(text) - 1))
         self._goal_x = None
         self._invalidate(layout=True)
@@ -211,7 +209,6 @@ class ArticleView(ScrollView, can_focus=True):
         if end <= start:
             self.selection = None
             return
-        self.precise = False
         self.selection = snap_to_words(self.text, start, end)
 
     def select(self, start: int, end: int) -> None:
@@ -282,7 +279,6 @@ class ArticleView(ScrollView, can_focus=True):
     def action_select_word(self) -> None:
         word = word_at(self.text, self.cursor)
         if word is not None:
-            self.precise = False
             self.select(*word)
 
     def action_clear_selection(self) -> None:
@@ -303,8 +299,7 @@ class ArticleView(ScrollView, can_focus=True):
             start = max(0, min(start + delta, end - 1))
         else:
             end = min(len(self.text), max(end + delta, start + 1))
-        self.precise = True
-        self.select(start, end)
+        self.select(start, end)  # as set, not snapped: the annotator chose this letter
 
     # -- mouse ------------------------------------------------------------------------------------
     def _offset_at_event(self, event: events.MouseEvent) -> int | None:
@@ -315,11 +310,7 @@ class ArticleView(ScrollView, can_focus=True):
         line = self.layout_engine.line(scroll_y + offset.y)
         if line is None:
             return None
-        x = offset.x + scroll_x
-        found = line.offset_at(x)
-        if found is None and line.width:  # on padding: the nearest character of the line
-            found = line.offset_at(line.width - 1 if x >= line.width else next(
-                (i for i in range(line.width) if line.offset_at(i) is not None), 0))
+        found = nav.nearest_offset(line, offset.x + scroll_x)  # on padding: the nearest character
         return found if found is not None else line.start
 
     async def _on_mouse_down(self, event: events.MouseDown) -> None:
@@ -329,8 +320,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.focus()
         self._dragging = True
         self.capture_mouse()
-        self.anchor = offset
-        self.selection = None
+        self.action_clear_selection()
+        self.anchor = offset  # the click point is where a drag starts from
         self._moved(offset, True)
 
     async def _on_mouse_move(self, event: events.MouseMove) -> None:
@@ -344,12 +335,9 @@ class ArticleView(ScrollView, can_focus=True):
         if self._dragging:
             self._dragging = False
             self.release_mouse()
-            if self.selection is not None and self.anchor == self.cursor:
-                # A plain click: a cursor, not a one-letter selection.
-                self.selection = None
-                self.anchor = None
-                self._invalidate()
-                self._announce()
+            if self.anchor == self.cursor:
+                self.action_clear_selection()  # a plain click: a cursor, not a one-letter selection
+            self.anchor = None
 
     async def _on_click(self, event: events.Click) -> None:
         if event.chain == 2:
