@@ -412,3 +412,21 @@ async def test_span_list_jump_and_delete(tmp_path: Path) -> None:
             await pilot.press("delete")
             await pilot.pause()
             assert [s.label for s in stored_spans(store, app)] == ["PERSON"]
+
+
+def test_label_keys_can_never_shadow_an_app_key() -> None:
+    """The schema refuses RESERVED_KEYS; every printable key the app binds must be among them."""
+    from annotations.labels import RESERVED_KEYS
+    from reader.screens.help import bindings_of
+    from reader.widgets.spans import SpanList
+
+    names = {"slash": "/", "question_mark": "?", "full_stop": ".", "comma": ",", "left_square_bracket": "[",
+             "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}"}
+    bound = set()
+    for node in (ArticleView, AnnotateScreen, SpanList):
+        for binding in bindings_of(node):
+            for key in binding.key.split(","):
+                key = names.get(key, key)
+                if len(key) == 1:
+                    bound.add(key)
+    assert bound <= RESERVED_KEYS, bound - RESERVED_KEYS
