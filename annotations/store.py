@@ -498,8 +498,9 @@ class Store:
                 self._texts_r = open(self.texts_path, "rb")  # noqa: SIM115 - kept open for the store's life
             except FileNotFoundError:
                 raise StoreError("the texts file is missing", path=str(self.texts_path)) from None
-        self._texts_r.seek(rec.offset)
-        raw = self._texts_r.read(rec.length)
+        # pread, not seek+read: positional and atomic, so a search thread can read texts while the
+        # app reads titles.
+        raw = os.pread(self._texts_r.fileno(), rec.length, rec.offset)
         try:
             d = json.loads(raw.decode("utf-8"))
             text = d["text"]

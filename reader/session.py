@@ -5,6 +5,7 @@ app stays a thin layer and this logic is tested directly."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from annotations.history import Action, AddSpan, Batch, History, RemoveSpan, ReplaceSpan, SetAnswer
@@ -156,10 +157,24 @@ class Session:
             return []
         return find_all(query, self.document(doc_id).text)
 
-    def next_document_with(self, query: str, step: int) -> int | None:
+    def next_document_with(
+        self,
+        query: str,
+        step: int,
+        *,
+        cancelled: Callable[[], bool] = lambda: False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int | None:
+        """The next document (after the current one, wrapping round) with a hit. Safe to run in a
+        thread: it only reads the store."""
         n = len(self.ids)
+        start = self.index
         for k in range(1, n):
-            i = (self.index + step * k) % n
+            if cancelled():
+                return None
+            if progress is not None and k % 1000 == 0:
+                progress(k, n)
+            i = (start + step * k) % n
             if self.search(query, self.ids[i]):
                 return i
         return None

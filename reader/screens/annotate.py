@@ -6,12 +6,13 @@ import gc
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from annotations.errors import UserError
 from annotations.labels import LabelDef
@@ -337,18 +338,35 @@ class AnnotateScreen(Screen[None]):
             self.article._moved(ahead[0][0], False)
             self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{visual_snippet(self.query_text, 30)}»")
             return
-        other = self.session.next_document_with(self.query_text, step)
+        self._search_corpus(self.query_text, step, hits)
+
+    @work(thread=True, exclusive=True, group="corpus-search")
+    def _search_corpus(self, query: str, step: int, here: list[tuple[int, int]]) -> None:
+        """Look through the other documents off the UI thread: a 100,000-document corpus takes a
+        while, and the annotator can keep reading (or search again, which cancels this one)."""
+        worker = get_current_worker()
+        shown = visual_snippet(query, 30)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._status, f"searching «{shown}»: {done}/{total} documents")
+
+        other = self.session.next_document_with(query, step, cancelled=lambda: worker.is_cancelled, progress=progress)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._corpus_search_done, query, step, other, here)
+
+    def _corpus_search_done(self, query: str, step: int, other: int | None, here: list[tuple[int, int]]) -> None:
+        shown = visual_snippet(query, 30)
         if other is None:
-            if hits:
-                self.article._moved((hits[0] if step > 0 else hits[-1])[0], False)
-                self._status(f"wrapped: {len(hits)} hit(s), only in this document")
+            if here:
+                self.article._moved((here[0] if step > 0 else here[-1])[0], False)
+                self._status(f"wrapped: {len(here)} hit(s) for «{shown}», only in this document")
             else:
-                self.notify(f"No hit for «{visual_snippet(self.query_text, 30)}» in any document.", timeout=3)
+                self.notify(f"No hit for «{shown}» in any document.", timeout=3)
             return
         self.open_document(other)
-        hits = self.session.search(self.query_text)
+        hits = self.session.search(query)
         self.article._moved((hits[0] if step > 0 else hits[-1])[0], False)
-        self._status(f"{len(hits)} hit(s) for «{visual_snippet(self.query_text, 30)}» in this document")
+        self._status(f"{len(hits)} hit(s) for «{shown}» in this document")
 
     # -- view ----------------------------------------------------------------------------------------
     def action_toggle_marks(self) -> None:

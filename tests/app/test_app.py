@@ -232,6 +232,7 @@ async def test_search_ignores_diacritics_and_hamza(tmp_path: Path) -> None:
             # Across the corpus: "Security" is only in the English document.
             await pilot.press("slash", "ctrl+u")
             await pilot.press(*"Security", "enter")
+            await app.workers.wait_for_complete()  # the corpus is searched off the UI thread
             await pilot.pause()
             assert app.session.index == 1
             assert view.text[view.cursor : view.cursor + 8] == "Security"
