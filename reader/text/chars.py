@@ -71,7 +71,9 @@ def classify(ch: str) -> tuple[Kind, str, int]:
     if ch in ZERO_WIDTH:
         return Kind.MARK, ch, 0
     category = unicodedata.category(ch)
-    if category in ("Mn", "Me"):
+    # Spacing marks (Mc), Hangul vowel/final jamo and emoji skin-tone modifiers join the character
+    # before them; terminals and Rich (which Textual measures with) give them no cell of their own.
+    if category in ("Mn", "Me", "Mc") or 0x1160 <= cp <= 0x11FF or 0xD7B0 <= cp <= 0xD7FF or 0x1F3FB <= cp <= 0x1F3FF:
         return Kind.MARK, ch, 0
     if category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf"):
         # Unassigned, private-use, surrogates and the remaining format characters have no reliable
