@@ -41,22 +41,18 @@ class CursorMoved(Message):
     selection: tuple[int, int] | None
 
 
-def span_styles(schema: LabelSchema) -> dict[tuple[str, bool], Style]:
-    """Style per (label, pending) from the schema's colours: entities get a background, quotations
-    an underline in their colour, boilerplate a dim background. Pending suggestions are drawn in
-    italics with the colour as foreground, so they never look like accepted labels."""
+def span_styles(schema: LabelSchema, group_style: Callable[[str], Style]) -> dict[tuple[str, bool], Style]:
+    """Style per (label, pending). How a group is drawn (underline for quotations, italics for
+    pending suggestions...) comes from the stylesheet's component classes ``article--<group>`` and
+    ``article--<group>-pending``; the colour comes from the label schema: the background of accepted
+    entities and boilerplate, the text colour otherwise. Pending suggestions never look accepted."""
     styles: dict[tuple[str, bool], Style] = {}
     for label in schema.labels:
-        colour = label.color
-        if label.group == "quote":
-            styles[label.name, False] = Style(underline=True, color=colour, bold=True)
-            styles[label.name, True] = Style(underline=True, italic=True, color=colour)
-        elif label.group == "boilerplate":
-            styles[label.name, False] = Style(bgcolor=colour, dim=True)
-            styles[label.name, True] = Style(italic=True, color=colour, dim=True)
-        else:
-            styles[label.name, False] = Style(bgcolor=colour, color="#ffffff")
-            styles[label.name, True] = Style(italic=True, bold=True, color=colour)
+        for pending in (False, True):
+            drawn = group_style(f"article--{label.group}{'-pending' if pending else ''}")
+            filled = label.group != "quote" and not pending
+            colour = Style(bgcolor=label.color) if filled else Style(color=label.color)
+            styles[label.name, pending] = drawn + colour
     return styles
 
 
@@ -70,6 +66,12 @@ class ArticleView(ScrollView, can_focus=True):
         "article--selection",
         "article--search",
         "article--placeholder",
+        "article--entity",
+        "article--entity-pending",
+        "article--quote",
+        "article--quote-pending",
+        "article--boilerplate",
+        "article--boilerplate-pending",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -117,7 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         # it, a CursorMoved message is posted instead.
         self.on_cursor = on_cursor
         self.schema = schema
-        self._span_styles = span_styles(schema)
+        self._span_styles: dict[tuple[str, bool], Style] = {}  # from the stylesheet, once mounted
         self._groups = {label.name: label.group for label in schema.labels}
         self.layout_engine = DocumentLayout("", 80)
         self.cursor = 0
@@ -134,6 +136,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.direction: Direction = direction
         self.show_marks = show_marks
         self.visual = visual
+
+    def on_mount(self) -> None:
+        # Partial styles: only what the stylesheet sets, so overlays combine (an entity's background
+        # under a quotation's underline under the cursor's reverse).
+        self._span_styles = span_styles(self.schema, lambda name: self.get_component_rich_style(name, partial=True))
 
     # -- content ---------------------------------------------------------------------------------
     def load(self, text: str, spans: list[Span], *, cursor: int = 0) -> None:
@@ -380,7 +387,7 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.rich_style
         if line is None:
             if index == 0:  # an empty document still shows where the cursor is
-                return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor"))], 1)
+                return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor", partial=True))], 1)
             return Strip.blank(width, base)
         start, end = line.start, line.end
         cursor_here = start <= self.cursor < end or (start == end == self.cursor)
@@ -409,10 +416,10 @@ class ArticleView(ScrollView, can_focus=True):
         cursor_here: bool,
         selection: tuple[int, int] | None,
     ) -> Strip:
-        cursor_style = self.get_component_rich_style("article--cursor")
-        selection_style = self.get_component_rich_style("article--selection")
-        hit_style = self.get_component_rich_style("article--search")
-        placeholder_style = self.get_component_rich_style("article--placeholder")
+        cursor_style = self.get_component_rich_style("article--cursor", partial=True)
+        selection_style = self.get_component_rich_style("article--selection", partial=True)
+        hit_style = self.get_component_rich_style("article--search", partial=True)
+        placeholder_style = self.get_component_rich_style("article--placeholder", partial=True)
         owners = line.cell_owner
         segments: list[Segment] = []
         run_text: list[str] = []
