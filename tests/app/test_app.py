@@ -178,6 +178,9 @@ async def test_nested_spans_are_kept_and_drawn_together(tmp_path: Path) -> None:
             strip = view.render_line(y - int(view.scroll_y))
             styles = [seg.style for seg in strip if seg.text.strip()]
             assert any(s and s.underline and s.bgcolor for s in styles)  # entity background inside underline
+            # A quotation draws no background of its own, so one inside boilerplate keeps its band.
+            assert view._span_styles["QUOTE", False].bgcolor is None
+            assert view._span_styles["BOILERPLATE", False].bgcolor is not None
 
 
 async def test_undo_and_redo_reach_the_store(tmp_path: Path) -> None:
