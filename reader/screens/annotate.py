@@ -31,6 +31,11 @@ DOCLIST_MIN_WIDTH = 100
 PANEL_MIN_WIDTH = 80
 
 
+def _first(hits: list[tuple[int, int]], step: int) -> int:
+    """Where a search going forward (step > 0) or backward enters a document's hits."""
+    return (hits[0] if step > 0 else hits[-1])[0]
+
+
 class AnnotateScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "answer('accept')", "Accept document"),
@@ -250,15 +255,14 @@ class AnnotateScreen(Screen[None]):
     def on_span_action(self, message: SpanAction) -> None:
         span = message.span
         if message.action == "jump":
-            self.article.cursor = span.start
+            self.article.move_to(span.start)
             self.article.select(span.start, span.end)
-            self.article._scroll_to_cursor()
             self.article.focus()
         elif message.action == "delete":
             self.session.delete(span)
             self._refresh_spans()
         elif message.action == "relabel":
-            self.article.cursor = span.start
+            self.article.move_to(span.start)
             self.action_await_label("relabel")
 
     # -- suggestions ---------------------------------------------------------------------------------
@@ -281,7 +285,7 @@ class AnnotateScreen(Screen[None]):
         if not after:
             self.notify("No more suggestions that way.", timeout=2)
             return
-        self.article._moved(after[0] if step > 0 else after[-1], False)
+        self.article.move_to(after[0] if step > 0 else after[-1])
 
     # -- answers, undo -----------------------------------------------------------------------------
     def action_answer(self, answer: str) -> None:
@@ -329,13 +333,13 @@ class AnnotateScreen(Screen[None]):
             self.action_search()
             return
         cursor = self.article.cursor
-        hits = self.session.search(self.query_text)
+        hits = self.article.hits  # the current document's hits, found when the query was set
         if step > 0:
             ahead = [h for h in hits if h[0] > cursor or (include_cursor and h[0] == cursor)]
         else:
             ahead = [h for h in reversed(hits) if h[0] < cursor]
         if ahead:
-            self.article._moved(ahead[0][0], False)
+            self.article.move_to(ahead[0][0])
             self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{visual_snippet(self.query_text, 30)}»")
             return
         self._search_corpus(self.query_text, step, hits)
@@ -358,14 +362,14 @@ class AnnotateScreen(Screen[None]):
         shown = visual_snippet(query, 30)
         if other is None:
             if here:
-                self.article._moved((here[0] if step > 0 else here[-1])[0], False)
+                self.article.move_to(_first(here, step))
                 self._status(f"wrapped: {len(here)} hit(s) for «{shown}», only in this document")
             else:
                 self.notify(f"No hit for «{shown}» in any document.", timeout=3)
             return
         self.open_document(other)
-        hits = self.session.search(query)
-        self.article._moved((hits[0] if step > 0 else hits[-1])[0], False)
+        hits = self.article.hits  # open_document searched it for the query
+        self.article.move_to(_first(hits, step))
         self._status(f"{len(hits)} hit(s) for «{shown}» in this document")
 
     # -- view ----------------------------------------------------------------------------------------

@@ -252,6 +252,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self._announce()
 
+    def move_to(self, offset: int) -> None:
+        """Put the cursor on a logical offset (clearing any selection), redraw and scroll to it."""
+        self._moved(offset, False)
+
     def action_move(self, dx: int, extend: bool = False) -> None:
         self._moved(nav.horizontal(self.layout_engine, self.cursor, dx), extend)
 
@@ -350,7 +354,7 @@ class ArticleView(ScrollView, can_focus=True):
         if event.chain == 2:
             offset = self._offset_at_event(event)
             if offset is not None:
-                self.cursor = offset
+                self.move_to(offset)
                 self.action_select_word()
 
     # -- geometry --------------------------------------------------------------------------------
