@@ -100,6 +100,7 @@ class Session:
         return (start, end) if end > start else None
 
     def delete(self, span: Span) -> bool:
+        """Delete a span, or reject a suggestion: both take it out of the record."""
         return self.history.do(RemoveSpan(self.doc_id, span))
 
     def relabel(self, span: Span, label: LabelDef) -> bool:
@@ -112,9 +113,6 @@ class Session:
         if not span.pending:
             return False
         return self.history.do(ReplaceSpan(self.doc_id, span, span.accepted()))
-
-    def reject(self, span: Span) -> bool:
-        return self.history.do(RemoveSpan(self.doc_id, span))
 
     def accept_all(self, label: str) -> int:
         pending = [s for s in self.spans() if s.pending and s.label == label]

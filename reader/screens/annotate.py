@@ -274,7 +274,7 @@ class AnnotateScreen(Screen[None]):
         if verdict == "accept":
             self.session.accept(pending[0])
         else:
-            self.session.reject(pending[0])
+            self.session.delete(pending[0])
         self._refresh_spans()
         self._status(f"{verdict}ed suggestion {pending[0].label}")
 

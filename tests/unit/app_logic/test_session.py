@@ -62,7 +62,7 @@ def test_suggestions_accept_reject_and_accept_all(session: Session) -> None:
     for start, end, label in [(4, 8, "PERSON"), (12, 16, "ORGANIZATION"), (0, 3, "PERSON")]:
         store.add_span("d0", "ann", Span(start, end, label, "suggested", pending=True, rule="test"))
     org = next(s for s in session.spans() if s.label == "ORGANIZATION")
-    assert session.reject(org)
+    assert session.delete(org)
     assert session.accept_all("PERSON") == 2
     assert all(not s.pending for s in session.spans())
     session.undo()  # one undo step takes back the whole batch
