@@ -146,17 +146,13 @@ def _iter_jsonl(
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    raise UserError(
-                        f"invalid UTF-8 at byte {start + exc.start}", path=name, line=lineno
-                    ) from exc
+                    raise UserError(f"invalid UTF-8 at byte {start + exc.start}", path=name, line=lineno) from exc
                 try:
                     obj = json.loads(line)
                 except ValueError as exc:
                     raise UserError(f"invalid JSON: {exc}", path=name, line=lineno) from exc
                 try:
-                    item = parse_record(
-                        obj, fmt=fmt, annotator=annotator, schema=schema, source=name, line=lineno
-                    )
+                    item = parse_record(obj, fmt=fmt, annotator=annotator, schema=schema, source=name, line=lineno)
                 except UserError as exc:
                     raise UserError(exc.message, path=name, line=lineno) from exc
             except UserError as err:
@@ -292,9 +288,7 @@ def _span(s: Any, text: str, schema: LabelSchema | None, i: int, *, native: bool
     _check_offsets(start, end, text, what)
     label = _check_label(s["label"], schema, what)
     if "text" in s and s["text"] != text[start:end]:
-        raise UserError(
-            f"{what}: its text {s['text']!r} is not the text at [{start}, {end}): {text[start:end]!r}"
-        )
+        raise UserError(f"{what}: its text {s['text']!r} is not the text at [{start}, {end}): {text[start:end]!r}")
     if not native:
         return Span(start, end, label, origin="imported")
     origin = s.get("origin", "imported")

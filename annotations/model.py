@@ -117,6 +117,10 @@ class Annotation:
     updated: float = 0.0
     seconds_spent: float = 0.0
 
+    def copy(self) -> Annotation:
+        """An independent copy (spans are immutable; the lists are not shared)."""
+        return replace(self, spans=list(self.spans))
+
     def has_span(self, span: Span) -> bool:
         return any(s.key == span.key for s in self.spans)
 

@@ -174,12 +174,6 @@ class _DocRec:
         )
 
 
-def _copy(a: Annotation) -> Annotation:
-    return Annotation(
-        a.doc_id, a.annotator, a.text_hash, list(a.spans), a.answer, a.created, a.updated, a.seconds_spent
-    )
-
-
 def _check_span(span: Span, chars: int, doc_id: str) -> None:
     if not isinstance(span, Span):
         raise ValueError(f"expected a Span, got {type(span).__name__}")
@@ -620,7 +614,7 @@ class Store:
         base = staged.get(key)
         if base is None:
             old = self._lookup(ia.annotator, doc_id)
-            base = _copy(old) if old is not None else None
+            base = old.copy() if old is not None else None
         fresh = base is None or base.text_hash != rec.hash
         if base is None or base.text_hash != rec.hash:
             # new, or made on an older text: the imported record replaces it
@@ -661,7 +655,7 @@ class Store:
 
     def get_annotation(self, doc_id: str, annotator: str) -> Annotation | None:
         a = self._lookup(annotator, doc_id)
-        return None if a is None else _copy(a)
+        return None if a is None else a.copy()
 
     def annotations(self, *, annotator: str | None = None) -> Iterator[Annotation]:
         """Annotation records, in document import order (then by annotator)."""
@@ -669,14 +663,14 @@ class Store:
             for doc_id in list(self._docs):
                 a = self._lookup(annotator, doc_id)
                 if a is not None:
-                    yield _copy(a)
+                    yield a.copy()
             return
         annotators = sorted(self._ann)
         for doc_id in list(self._docs):
             for name in annotators:
                 a = self._lookup(name, doc_id)
                 if a is not None:
-                    yield _copy(a)
+                    yield a.copy()
 
     def annotators(self) -> list[str]:
         return sorted(name for name, by_doc in self._ann.items() if by_doc)
@@ -710,7 +704,7 @@ class Store:
             raise KeyError(doc_id)
         old = self._lookup(annotator, doc_id)
         now = time.time()
-        work = _copy(old) if old is not None else Annotation(doc_id, annotator, rec.hash, created=now)
+        work = old.copy() if old is not None else Annotation(doc_id, annotator, rec.hash, created=now)
         if not change(work):
             return False
         work.updated = now

@@ -44,8 +44,10 @@ def timed(cmd: list[str], stdout_path: Path) -> float:
 def main() -> None:
     big = article(10_000_000)
     runs = [first_screen(big) for _ in range(5)]
-    print(f"first screen (50 lines, width 100) of a {len(big.encode()) / 1e6:.1f} MB article: "
-          f"median {statistics.median(runs) * 1000:.1f} ms (min {min(runs) * 1000:.1f}, max {max(runs) * 1000:.1f})")
+    print(
+        f"first screen (50 lines, width 100) of a {len(big.encode()) / 1e6:.1f} MB article: "
+        f"median {statistics.median(runs) * 1000:.1f} ms (min {min(runs) * 1000:.1f}, max {max(runs) * 1000:.1f})"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "article-1mb.txt"

@@ -51,8 +51,7 @@ def main() -> None:
         t0 = time.perf_counter()
         with Store.open(path) as s:
             s.import_items(
-                (Document(f"d{i}", t), [ImportedAnnotation("bench", spans[i], "accept")])
-                for i, t in enumerate(texts)
+                (Document(f"d{i}", t), [ImportedAnnotation("bench", spans[i], "accept")]) for i, t in enumerate(texts)
             )
         build = time.perf_counter() - t0
         t0 = time.perf_counter()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from annotations.errors import UserError
+from reader.text.sanitize import terminal_safe
 
 # name -> module; each module has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
         return _load_app().run(args)
     except UserError as exc:
-        print(f"reader: error: {exc.describe()}", file=sys.stderr)
+        print(f"reader: error: {terminal_safe(exc.describe())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("reader: interrupted", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""ruff over the whole tree and mypy --strict over the pure layers, as part of the test run."""
+"""ruff (lint and format) over the whole tree and mypy --strict, as part of the test run, at the versions
+pinned in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[1]
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -15,6 +19,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_is_clean() -> None:
     result = run("ruff", "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    result = run("ruff", "format", "--check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

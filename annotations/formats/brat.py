@@ -64,9 +64,7 @@ def write(records: Iterator[Record], out_dir: Path, warn: Warn, include_pending:
                 name = f"{base}-{k}"
             used.add(name)
             (out_dir / f"{name}.txt").write_text(doc.text, encoding="utf-8", newline="")
-            (out_dir / f"{name}.ann").write_text(
-                ann_text(doc, ann, include_pending), encoding="utf-8", newline=""
-            )
+            (out_dir / f"{name}.ann").write_text(ann_text(doc, ann, include_pending), encoding="utf-8", newline="")
             labels.update(s.label for s in kept_spans(ann, include_pending))
             n += 1
     conf = "[entities]\n" + "".join(f"{label}\n" for label in sorted(labels))

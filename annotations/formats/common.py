@@ -34,8 +34,7 @@ def span_text(doc: Document, ann: Annotation | None, span: Span) -> str:
         )
     if not (0 <= span.start < span.end <= len(doc.text)):
         raise UserError(
-            f"{where}: span [{span.start}, {span.end}) {span.label} is outside the text "
-            f"({len(doc.text)} characters)"
+            f"{where}: span [{span.start}, {span.end}) {span.label} is outside the text ({len(doc.text)} characters)"
         )
     return doc.text[span.start : span.end]
 

@@ -24,9 +24,7 @@ def task(doc: Document, anns: list[Annotation], include_pending: bool = False) -
         for s in kept_spans(ann, include_pending):
             n += 1
             value = {"start": s.start, "end": s.end, "text": span_text(doc, ann, s), "labels": [s.label]}
-            result.append(
-                {"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
-            )
+            result.append({"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value})
         annotations.append({"result": result, "meta": {"annotator": ann.annotator, "answer": ann.answer}})
     return {"data": {"text": doc.text, "id": doc.id, "meta": doc.meta}, "annotations": annotations}
 
@@ -37,9 +35,7 @@ def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: b
     n = 0
     out.write("[")
     for doc, anns in records:
-        out.write(
-            ("," if n else "") + "\n" + json.dumps(task(doc, anns, include_pending), ensure_ascii=False)
-        )
+        out.write(("," if n else "") + "\n" + json.dumps(task(doc, anns, include_pending), ensure_ascii=False))
         n += 1
     out.write("\n]\n")
     return n

@@ -20,9 +20,7 @@ from annotations.tokens import tokenize
 NAME = "prodigy"
 
 
-def record(
-    doc: Document, ann: Annotation | None, warn: Warn, include_pending: bool = False
-) -> dict[str, Any]:
+def record(doc: Document, ann: Annotation | None, warn: Warn, include_pending: bool = False) -> dict[str, Any]:
     tokens = tokenize(doc.text)
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
@@ -31,9 +29,7 @@ def record(
         text = span_text(doc, ann, s)
         ts, te = starts.get(s.start), ends.get(s.end)
         if ts is None or te is None:
-            warn(
-                f"{doc.id}: span [{s.start}, {s.end}) {s.label} {text!r} does not align with token boundaries"
-            )
+            warn(f"{doc.id}: span [{s.start}, {s.end}) {s.label} {text!r} does not align with token boundaries")
             ts = next((i for i, t in enumerate(tokens) if t.end > s.start), 0)
             te = max((i for i, t in enumerate(tokens) if t.start < s.end), default=ts)
         spans.append(
@@ -51,10 +47,7 @@ def record(
         "id": doc.id,
         "text": doc.text,
         "meta": doc.meta,
-        "tokens": [
-            {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws}
-            for i, t in enumerate(tokens)
-        ],
+        "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws} for i, t in enumerate(tokens)],
         "spans": spans,
         "_input_hash": input_hash,
         "_task_hash": stable_hash(input_hash, [[s["start"], s["end"], s["label"]] for s in spans]),

@@ -14,13 +14,18 @@ from reader.text import DocumentLayout, VisualLine
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    parser.add_argument("--width", type=int, default=None, help="line width in cells (default: the terminal's, or 80)")
     parser.add_argument(
-        "--width", type=int, default=None, help="line width in cells (default: the terminal's, or 80)"
+        "--direction",
+        choices=("auto", "rtl", "ltr"),
+        default="auto",
+        help="paragraph direction (default: auto, from each paragraph's first strong character)",
     )
-    parser.add_argument("--direction", choices=("auto", "rtl", "ltr"), default="auto",
-                        help="paragraph direction (default: auto, from each paragraph's first strong character)")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per visual line with its logical range and per-cell offsets")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per visual line with its logical range and per-cell offsets",
+    )
     parser.add_argument("--hide-marks", action="store_true", help="do not draw diacritics (harakat)")
 
 

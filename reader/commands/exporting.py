@@ -94,8 +94,7 @@ def run(args: argparse.Namespace) -> int:
                         os.unlink(tmp)
                     raise
     print(
-        f"reader: exported {count} records as {args.format}"
-        + (f" ({warnings[0]} warnings)" if warnings[0] else ""),
+        f"reader: exported {count} records as {args.format}" + (f" ({warnings[0]} warnings)" if warnings[0] else ""),
         file=sys.stderr,
     )
     return 0

@@ -23,12 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="how to read JSONL lines (auto: detect per line); text: every file is one document",
     )
-    parser.add_argument(
-        "--skip-invalid", action="store_true", help="report bad lines on stderr and import the rest"
-    )
-    parser.add_argument(
-        "--annotator", default=None, help="who imported spans belong to (default: your login name)"
-    )
+    parser.add_argument("--skip-invalid", action="store_true", help="report bad lines on stderr and import the rest")
+    parser.add_argument("--annotator", default=None, help="who imported spans belong to (default: your login name)")
     parser.add_argument("--labels", default=None, metavar="FILE", help="label schema (TOML) to check labels")
     parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"

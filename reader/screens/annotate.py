@@ -80,7 +80,10 @@ class AnnotateScreen(Screen[None]):
         with Horizontal(id="main"):
             yield DocumentList(s.ids, s.title, s.answers, id="documents")
             yield ArticleView(
-                s.schema, id="article", on_cursor=self._cursor_changed, **self.view_options  # type: ignore[arg-type]
+                s.schema,
+                id="article",
+                on_cursor=self._cursor_changed,
+                **self.view_options,  # type: ignore[arg-type]
             )
             yield SpanPanel(s.schema, id="panel")
         yield Static(self._legend(), id="legend")

@@ -56,9 +56,7 @@ def paragraph_levels(text: str, direction: Direction = "auto") -> tuple[list[int
     byte_levels = _LEVEL.findall(dump, start, end)
     encoded = safe.encode("utf-8")
     if len(byte_levels) != len(encoded):
-        raise BidiLibraryChanged(
-            f"python-bidi gave {len(byte_levels)} levels for {len(encoded)} UTF-8 bytes"
-        )
+        raise BidiLibraryChanged(f"python-bidi gave {len(byte_levels)} levels for {len(encoded)} UTF-8 bytes")
     levels = [int(v) for v in compress(byte_levels, encoded.translate(_LEAD_BYTES))]
     match = _PARAGRAPH_LEVEL.search(dump, end)
     if match is None:

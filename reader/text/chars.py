@@ -85,6 +85,4 @@ def classify(ch: str) -> tuple[Kind, str, int]:
 
 
 # Whitespace a line may break after. No-break spaces (U+00A0, U+2007, U+202F) keep their words together.
-BREAK_SPACES = frozenset(
-    ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in "\n\u00a0\u2007\u202f"
-)
+BREAK_SPACES = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in "\n\u00a0\u2007\u202f")

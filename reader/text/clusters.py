@@ -54,9 +54,7 @@ def build_clusters(text: str, *, show_marks: bool = True, shaped: bool = True) -
     ends = [*starts[1:], len(text)]
 
     # Shape the bases. Placeholders and tabs break joining, as any non-joining character does.
-    bases = "".join(
-        text[s] if infos[s][0] is _GLYPH else "\u25cc" if infos[s][0] is _MARK else " " for s in starts
-    )
+    bases = "".join(text[s] if infos[s][0] is _GLYPH else "\u25cc" if infos[s][0] is _MARK else " " for s in starts)
     glyphs = shape(bases) if shaped else [(ch, 1) for ch in bases]
 
     c_start: list[int] = []
@@ -77,11 +75,8 @@ def build_clusters(text: str, *, show_marks: bool = True, shaped: bool = True) -
             drawn, width = LONE_MARK_BASE + text[s], 1
         if show_marks and e - s > count:  # marks or zero-width characters follow a base
             drawn += "".join(
-                    text[j]
-                    for k in range(g, g + count)
-                    for j in range(starts[k] + 1, ends[k])
-                    if text[j] not in ZERO_WIDTH
-                )
+                text[j] for k in range(g, g + count) for j in range(starts[k] + 1, ends[k]) if text[j] not in ZERO_WIDTH
+            )
         c_start.append(s)
         c_end.append(e)
         c_glyph.append(drawn)

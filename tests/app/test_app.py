@@ -424,8 +424,16 @@ def test_label_keys_can_never_shadow_an_app_key() -> None:
     from reader.screens.help import bindings_of
     from reader.widgets.spans import SpanList
 
-    names = {"slash": "/", "question_mark": "?", "full_stop": ".", "comma": ",", "left_square_bracket": "[",
-             "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}"}
+    names = {
+        "slash": "/",
+        "question_mark": "?",
+        "full_stop": ".",
+        "comma": ",",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
+    }
     bound = set()
     for node in (ArticleView, AnnotateScreen, SpanList):
         for binding in bindings_of(node):

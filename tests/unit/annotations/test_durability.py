@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from annotations.model import Document, Span
 from annotations.store import Store
 
@@ -33,6 +35,7 @@ while True:
 ROUNDS = 50
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     path = tmp_path / "store.json"
     with Store.open(path) as s:
@@ -44,9 +47,7 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     start = 0
     deadline = time.monotonic() + 60
     for round_ in range(ROUNDS):
-        proc = subprocess.Popen(
-            [sys.executable, str(script), str(path), str(start)], stdout=subprocess.PIPE, text=True
-        )
+        proc = subprocess.Popen([sys.executable, str(script), str(path), str(start)], stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "open"  # kill while acting, not while importing Python
         time.sleep(rng.uniform(0.0, 0.08))

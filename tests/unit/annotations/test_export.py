@@ -108,11 +108,7 @@ def test_prodigy_tokens(filled: Path, capsys: pytest.CaptureFixture[str]) -> Non
         "token_end": 1,
         "text": "محمد",
     }
-    assert (
-        row["answer"] == "reject"
-        and isinstance(row["_input_hash"], int)
-        and isinstance(row["_task_hash"], int)
-    )
+    assert row["answer"] == "reject" and isinstance(row["_input_hash"], int) and isinstance(row["_task_hash"], int)
     assert "d1: span [13, 16) ORGANIZATION" in err and "does not align" in err
     again, _ = run_export(filled, "--format", "prodigy", "--annotator", "omar", capsys=capsys)
     assert again == out  # stable hashes
@@ -138,11 +134,7 @@ def test_label_studio(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(tasks) == 2 and tasks[0]["data"]["text"] == TEXT
     results = tasks[0]["annotations"][1]["result"]
     assert results[0]["value"] == {"start": 4, "end": 8, "text": "محمد", "labels": ["PERSON"]}
-    assert (
-        results[0]["from_name"] == "label"
-        and results[0]["to_name"] == "text"
-        and results[0]["type"] == "labels"
-    )
+    assert results[0]["from_name"] == "label" and results[0]["to_name"] == "text" and results[0]["type"] == "labels"
 
 
 def test_brat(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,9 +147,7 @@ def test_brat(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert fragments("ab\ncd", Span(0, 5, "X")) == [(0, 2), (3, 5)]
 
 
-def test_reslice_mismatch_fails_loudly(
-    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_reslice_mismatch_fails_loudly(filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Store.open(filled) as s:
         s.add_documents([Document("d1", "نص مختلف تماما")])  # the text changed under the annotations
     out = tmp_path / "x.jsonl"

@@ -17,9 +17,7 @@ scope = "span"
 """
 
 
-def entry(
-    name: str = "FOO", key: str = "y", color: str = "#112233", group: str = "entity", scope: str = "span"
-) -> str:
+def entry(name: str = "FOO", key: str = "y", color: str = "#112233", group: str = "entity", scope: str = "span") -> str:
     return f'\n[[label]]\nname = "{name}"\nkey = "{key}"\ncolor = "{color}"\ngroup = "{group}"\nscope = "{scope}"\n'
 
 

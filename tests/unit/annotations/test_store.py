@@ -192,9 +192,7 @@ def test_newer_format_refused(store: Store, store_path: Path) -> None:
         Store.open(store_path)
 
 
-def test_failed_compaction_keeps_everything(
-    store: Store, store_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_compaction_keeps_everything(store: Store, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store.add_span("a", "me", Span(0, 3, "PERSON"))
 
     def boom(*args: object, **kwargs: object) -> None:

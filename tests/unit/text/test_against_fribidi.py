@@ -27,9 +27,7 @@ LAM_MARK_ALEF = re.compile("\u0644[\u064b-\u065f\u0670]+[\u0622\u0623\u0625\u062
 
 def letters_in_visual_order(line: str) -> str:
     """Base letters left to right, marks dropped; a lam-alef ligature shows alef left of lam."""
-    expanded = "".join(
-        unicodedata.normalize("NFKC", ch)[::-1] if 0xFEF5 <= ord(ch) <= 0xFEFC else ch for ch in line
-    )
+    expanded = "".join(unicodedata.normalize("NFKC", ch)[::-1] if 0xFEF5 <= ord(ch) <= 0xFEFC else ch for ch in line)
     return "".join(ch for ch in unicodedata.normalize("NFKC", expanded) if unicodedata.category(ch) != "Mn")
 
 

@@ -53,6 +53,7 @@ def test_the_whole_file_is_there() -> None:
     assert len(CASES) > 90_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk", range(10))
 def test_visual_order_matches_unicode(chunk: int) -> None:
     failures = []
