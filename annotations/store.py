@@ -716,6 +716,12 @@ class Store:
                 self.compact()
         return True
 
+    def update(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
+        """Apply ``change`` to a working copy of the record (created empty if missing); if it returns
+        True the new record is journaled (durable when this returns) and becomes current. The generic
+        mutation the named ones below are built on, for callers that change several fields at once."""
+        return self._mutate(doc_id, annotator, change)
+
     def add_span(self, doc_id: str, annotator: str, span: Span) -> bool:
         """Add a span; False (and nothing written) if one with the same start, end and label exists."""
         _check_span(span, self._chars(doc_id), doc_id)
