@@ -36,6 +36,8 @@ class Span:
     pending: bool = False
     note: str | None = None
     rule: str | None = None
+    # how sure the suggester was (a model's marginal probability, 0..1); None for rules and people
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
@@ -63,6 +65,8 @@ class Span:
             d["note"] = self.note
         if self.rule is not None:
             d["rule"] = self.rule
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
         return d
 
     @classmethod
@@ -75,6 +79,7 @@ class Span:
             pending=bool(d.get("pending", False)),
             note=d.get("note"),
             rule=d.get("rule"),
+            confidence=None if d.get("confidence") is None else float(d["confidence"]),
         )
 
 
@@ -116,10 +121,13 @@ class Annotation:
     created: float = 0.0  # unix seconds
     updated: float = 0.0
     seconds_spent: float = 0.0
+    # suggestions this annotator decided against (rejected, or accepted and later deleted): a decision is
+    # part of the record, so suggesting again never brings them back
+    rejected: list[Span] = field(default_factory=list)
 
     def copy(self) -> Annotation:
         """An independent copy (spans are immutable; the lists are not shared)."""
-        return replace(self, spans=list(self.spans))
+        return replace(self, spans=list(self.spans), rejected=list(self.rejected))
 
     def has_span(self, span: Span) -> bool:
         return any(s.key == span.key for s in self.spans)
@@ -134,6 +142,7 @@ class Annotation:
             "created": self.created,
             "updated": self.updated,
             "seconds_spent": self.seconds_spent,
+            **({"rejected": [s.to_dict() for s in sorted(self.rejected)]} if self.rejected else {}),
         }
 
     @classmethod
@@ -147,4 +156,5 @@ class Annotation:
             created=float(d.get("created", 0.0)),
             updated=float(d.get("updated", 0.0)),
             seconds_spent=float(d.get("seconds_spent", 0.0)),
+            rejected=[Span.from_dict(s) for s in d.get("rejected", [])],
         )
