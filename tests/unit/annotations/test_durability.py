@@ -16,7 +16,7 @@ from annotations.store import Store
 
 WRITER = r"""
 import sys
-import annotations.store as store_mod
+import annotations.store.store as store_mod
 from annotations.model import Span
 store_mod.JOURNAL_LIMIT = 40  # fold often, so kills also land in the middle of rewrites
 path, start = sys.argv[1], int(sys.argv[2])

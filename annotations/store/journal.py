@@ -1,0 +1,168 @@
+"""The journal: the actions since the main file was last written, one checksummed line each.
+
+Every line is ``{"e":PAYLOAD,"c":"CRC"}`` where ``CRC`` is the CRC-32 (8 hex digits) of the exact
+bytes of ``PAYLOAD``, a JSON object. The first line is a header, ``{"op":"journal","g":G}``: the
+generation of the main file the entries apply to. So:
+
+* a line altered on disk that still parses as JSON fails its checksum and is reported (line number);
+* a torn last line (no end of line: a kill in the middle of an append, whose call never returned)
+  is not an entry, and is cut off by the next append;
+* any other bad line is damage: reading stops with :class:`JournalDamage`, nothing is dropped.
+
+The interface is small on purpose (as SQLite keeps its write-ahead log in ``wal.c``):
+:func:`read_journal` parses a journal file, :class:`JournalWriter` appends fsynced entries and
+replaces the journal by a new header atomically when the main file has absorbed it.
+
+Format-1 stores wrote lines ``{"g":G,"op":"ann","rec":{...}}`` without header or checksum; they are
+read (``legacy=True``) so an old store opens, and replaced by the new form at its first write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotations.store.atomic import atomic_write_bytes
+
+_PREFIX = b'{"e":'
+_SUFFIX_LEN = len(b',"c":"00000000"}')
+
+
+class JournalDamage(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def encode_entry(entry: dict[str, Any]) -> bytes:
+    payload = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b'{"e":' + payload + b',"c":"' + f"{zlib.crc32(payload):08x}".encode() + b'"}\n'
+
+
+def decode_entry(line: bytes) -> dict[str, Any]:
+    """One journal line (without its end of line) -> its entry; ValueError if damaged."""
+    if not line.startswith(_PREFIX) or len(line) < len(_PREFIX) + _SUFFIX_LEN:
+        raise ValueError("not a journal entry")
+    payload, tail = line[len(_PREFIX) : -_SUFFIX_LEN], line[-_SUFFIX_LEN:]
+    if not (tail.startswith(b',"c":"') and tail.endswith(b'"}')):
+        raise ValueError("not a journal entry")
+    if tail[6:14] != f"{zlib.crc32(payload):08x}".encode():
+        raise ValueError("checksum mismatch (the line was changed or damaged)")
+    try:
+        entry = json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError("not UTF-8") from exc
+    if not isinstance(entry, dict) or not isinstance(entry.get("op"), str):
+        raise ValueError("entry without an operation")
+    return entry
+
+
+@dataclass(slots=True)
+class JournalContents:
+    header: dict[str, Any] | None  # None: an empty file, or a format-1 journal
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    torn_tail: int = 0  # bytes of an unfinished last line (a killed append)
+    legacy: bool = False
+
+
+def read_journal(path: Path, *, legacy: bool = False) -> JournalContents | None:
+    """The journal at ``path``, or None if there is none. Raises JournalDamage or OSError."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        return None
+    lines = raw.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with an end of line
+    out = JournalContents(None, torn_tail=len(tail), legacy=legacy)
+    if legacy:
+        return _read_legacy(lines, tail, out)
+    for n, line in enumerate(lines, 1):
+        try:
+            entry = decode_entry(line)
+        except ValueError as exc:
+            raise JournalDamage(n, str(exc)) from None
+        if n == 1:
+            if entry.get("op") != "journal" or not isinstance(entry.get("g"), int):
+                raise JournalDamage(1, "no journal header")
+            out.header = entry
+        else:
+            out.entries.append(entry)
+    if out.header is None and tail:
+        out.torn_tail = len(raw)
+    return out
+
+
+def _read_legacy(lines: list[bytes], tail: bytes, out: JournalContents) -> JournalContents:
+    if tail:
+        lines.append(tail)
+    out.torn_tail = 0
+    for n, line in enumerate(lines, 1):
+        try:
+            entry = json.loads(line.decode("utf-8"))
+            if not isinstance(entry, dict) or entry.get("op") != "ann" or not isinstance(entry.get("rec"), dict):
+                raise ValueError("not a journal entry")
+        except (ValueError, UnicodeDecodeError) as exc:
+            if n == len(lines):
+                out.torn_tail = len(line) + (0 if line is tail else 1)
+                break  # format 1 dropped a bad last line (a torn write)
+            raise JournalDamage(n, str(exc)) from None
+        out.entries.append(entry)
+    return out
+
+
+class JournalWriter:
+    """Appends entries to a journal; each :meth:`append` is on disk when it returns."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self.count = 0  # entries since the header
+
+    def open(self, count: int) -> None:
+        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+        self.count = count
+
+    def reset(self, header: dict[str, Any]) -> None:
+        """Replace the journal by one holding only ``header`` (atomically), and append to that."""
+        atomic_write_bytes(self.path, encode_entry(header))
+        self.close()
+        self.open(0)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Write one entry and fsync it. On failure the journal is as before and OSError is raised."""
+        assert self._fd is not None
+        data = encode_entry(entry)
+        size = os.fstat(self._fd).st_size
+        try:
+            if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                size = self._cut_torn_tail(size)
+            written = os.write(self._fd, data)
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+            os.fsync(self._fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise
+        self.count += 1
+
+    def _cut_torn_tail(self, size: int) -> int:
+        """An unfinished last line (a killed append, whose call never returned) is not an entry: cut
+        it off before appending, so the journal stays a sequence of whole lines."""
+        assert self._fd is not None
+        data = os.pread(self._fd, size, 0)
+        end = data.rfind(b"\n") + 1
+        os.ftruncate(self._fd, end)
+        return end
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
