@@ -105,7 +105,7 @@ class Store:
         try:
             store._open()
         except BaseException:
-            store._release()
+            store._release(refused=True)
             raise
         return store
 
@@ -326,13 +326,13 @@ class Store:
         finally:
             self._release()
 
-    def _release(self) -> None:
+    def _release(self, *, refused: bool = False) -> None:
         self._closed = True
         self._journal.close()
         self._texts.close()
         if self._lock is not None:
-            # a store that was never written leaves nothing behind, not even its lock file
-            self._lock.release(remove=self._lock.created and not self._exists)
+            # a refused open, or a store that was never written, leaves no lock file it created
+            self._lock.release(remove=self._lock.created and (refused or not self._exists))
             self._lock = None
 
     def __enter__(self) -> Store:
@@ -341,7 +341,10 @@ class Store:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if exc is None:
+            self.close()
+        else:
+            self._release()  # after a failure, write nothing more: the journal already holds every action
 
     # ---- main file
     def _write_main(self, docs: dict[str, DocRec], ann: dict[str, dict[str, Record]], gen: int, end: int) -> None:

@@ -18,6 +18,8 @@ from annotations.errors import StoreError
 from annotations.model import text_hash
 from annotations.store.lock import os_reason
 
+_UNCHANGED = "nothing was imported and the store is unchanged"
+
 
 def encode_text(doc_id: str, text: str) -> bytes:
     return (json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n").encode("utf-8")
@@ -102,7 +104,9 @@ class TextsAppender:
                 self._f.seek(self.start)
         except OSError as exc:
             self.abort()
-            raise StoreError(f"cannot write the texts file: {os_reason(exc)}", path=str(self.path)) from exc
+            raise StoreError(
+                f"cannot write the texts file: {os_reason(exc)}; {_UNCHANGED}", path=str(self.path)
+            ) from exc
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -117,7 +121,9 @@ class TextsAppender:
         try:
             self._f.write(data)
         except OSError as exc:
-            raise StoreError(f"cannot write the texts file: {os_reason(exc)}", path=str(self.path)) from exc
+            raise StoreError(
+                f"cannot write the texts file: {os_reason(exc)}; {_UNCHANGED}", path=str(self.path)
+            ) from exc
         self.pos += len(data)
         return offset
 
@@ -127,7 +133,9 @@ class TextsAppender:
             self._f.flush()
             os.fsync(self._f.fileno())
         except OSError as exc:
-            raise StoreError(f"cannot write the texts file: {os_reason(exc)}", path=str(self.path)) from exc
+            raise StoreError(
+                f"cannot write the texts file: {os_reason(exc)}; {_UNCHANGED}", path=str(self.path)
+            ) from exc
 
     def abort(self) -> None:
         """Cut what this appender wrote (or remove the file it created)."""
