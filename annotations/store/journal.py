@@ -1,8 +1,8 @@
 """The journal: the actions since the main file was last written, one checksummed line each.
 
 Every line is ``{"e":PAYLOAD,"c":"CRC"}`` where ``CRC`` is the CRC-32 (8 hex digits) of the exact
-bytes of ``PAYLOAD``, a JSON object. The first line is a header, ``{"op":"journal","g":G}``: the
-generation of the main file the entries apply to. So:
+bytes of ``PAYLOAD``, a JSON object. The first line is a header, ``{"op":"journal","seq":S}``: the
+segment's number (format 2 wrote ``"g"``, the generation of the main file). So:
 
 * a line altered on disk that still parses as JSON fails its checksum and is reported (line number);
 * a torn last line (no end of line: a kill in the middle of an append, whose call never returned)
@@ -10,8 +10,8 @@ generation of the main file the entries apply to. So:
 * any other bad line is damage: reading stops with :class:`JournalDamage`, nothing is dropped.
 
 The interface is small on purpose (as SQLite keeps its write-ahead log in ``wal.c``):
-:func:`read_journal` parses a journal file, :class:`JournalWriter` appends fsynced entries and
-replaces the journal by a new header atomically when the main file has absorbed it.
+:func:`read_journal` parses a journal file, :class:`JournalWriter` appends fsynced entries,
+:func:`rotate` seals the active segment so that a fold can absorb it while appends go on.
 
 Format-1 stores wrote lines ``{"g":G,"op":"ann","rec":{...}}`` without header or checksum; they are
 read (``legacy=True``) so an old store opens, and replaced by the new form at its first write.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.store.atomic import atomic_write_bytes
+from annotations.store.atomic import atomic_write_bytes, fsync_dir
 
 _PREFIX = b'{"e":'
 _SUFFIX_LEN = len(b',"c":"00000000"}')
@@ -89,7 +89,7 @@ def read_journal(path: Path, *, legacy: bool = False) -> JournalContents | None:
         except ValueError as exc:
             raise JournalDamage(n, str(exc)) from None
         if n == 1:
-            if entry.get("op") != "journal" or not isinstance(entry.get("g"), int):
+            if entry.get("op") != "journal" or not isinstance(entry.get("seq", entry.get("g")), int):
                 raise JournalDamage(1, "no journal header")
             out.header = entry
         else:
@@ -124,16 +124,17 @@ class JournalWriter:
         self.path = path
         self._fd: int | None = None
         self.count = 0  # entries since the header
+        self.seq = 0  # the segment's number
 
-    def open(self, count: int) -> None:
+    def open(self, count: int, seq: int) -> None:
+        self.close()
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
         self.count = count
+        self.seq = seq
 
-    def reset(self, header: dict[str, Any]) -> None:
-        """Replace the journal by one holding only ``header`` (atomically), and append to that."""
-        atomic_write_bytes(self.path, encode_entry(header))
-        self.close()
-        self.open(0)
+    @property
+    def is_open(self) -> bool:
+        return self._fd is not None
 
     def append(self, entry: dict[str, Any]) -> None:
         """Write one entry and fsync it. On failure the journal is as before and OSError is raised."""
@@ -166,3 +167,58 @@ class JournalWriter:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+# ---- segments: the journal is rotated before a fold, so appends never wait for one
+#
+# ``PATH.journal`` is the active segment, its header ``{"op":"journal","seq":S}``. A rotation seals it
+# as ``PATH.journal.S`` and starts ``PATH.journal`` with ``seq`` S+1, in three steps that a crash can
+# interrupt anywhere: the new segment is written whole as ``PATH.journal.next``, the active one is
+# renamed to its sealed name, the new one renamed into place. A missing ``PATH.journal`` beside a
+# ``PATH.journal.next`` is such an interrupted rotation (finished by the next writer); missing
+# without one, it was deleted. The manifest names the last sealed segment folded into the shards.
+
+
+def header(seq: int) -> dict[str, Any]:
+    return {"op": "journal", "seq": seq}
+
+
+def segment_path(active: Path, seq: int) -> Path:
+    return active.with_name(f"{active.name}.{seq}")
+
+
+def next_path(active: Path) -> Path:
+    return active.with_name(active.name + ".next")
+
+
+def sealed_segments(active: Path) -> list[tuple[int, Path]]:
+    prefix = active.name + "."
+    out = []
+    for p in active.parent.iterdir():
+        rest = p.name[len(prefix) :] if p.name.startswith(prefix) else ""
+        if rest.isdigit():
+            out.append((int(rest), p))
+    return sorted(out)
+
+
+def create(active: Path, seq: int) -> None:
+    atomic_write_bytes(active, encode_entry(header(seq)))
+
+
+def rotate(active: Path, seq: int) -> None:
+    """Seal the active segment (whose header says ``seq``) and start segment ``seq + 1``."""
+    nxt = next_path(active)
+    atomic_write_bytes(nxt, encode_entry(header(seq + 1)))
+    os.rename(active, segment_path(active, seq))
+    os.rename(nxt, active)
+    fsync_dir(active.parent)
+
+
+def finish_rotation(active: Path) -> bool:
+    """Complete a rotation a crash interrupted; True if there was one."""
+    nxt = next_path(active)
+    if active.exists() or not nxt.exists():
+        return False
+    os.rename(nxt, active)
+    fsync_dir(active.parent)
+    return True

@@ -103,19 +103,23 @@ def test_persisted_and_reopened(store: Store, store_path: Path) -> None:
     with Store.open(store_path) as s:
         ann = s.get_annotation("a", "me")
         assert ann is not None and ann.answer == "flag" and ann.spans[0].note == "ملاحظة"
-    raw = store_path.read_text(encoding="utf-8")
+    (shard,) = store_path.with_name("store.json.shards").glob("0.*.json")
+    raw = shard.read_text(encoding="utf-8")
     assert "ملاحظة" in raw and "\\u" not in raw  # real Arabic, not escapes
     journal = store_path.with_name("store.json.journal").read_bytes()
     assert journal.count(b"\n") == 1 and b'"op":"journal"' in journal  # folded on close: only its header
 
 
-def test_main_file_is_tinydb(store: Store, store_path: Path) -> None:
+def test_main_file_and_shards_are_tinydb(store: Store, store_path: Path) -> None:
     store.add_span("a", "me", Span(0, 3, "PERSON"))
     store.close()
     db = TinyDB(store_path, storage=AtomicJSONStorage)
-    assert {"meta", "documents", "annotations"} <= db.tables()
-    assert [d["id"] for d in db.table("documents").all()] == ["a", "b"]
-    assert db.table("annotations").all()[0]["annotator"] == "me"
+    assert {"meta", "shards"} <= db.tables()
+    (row,) = db.table("shards").all()
+    assert row["answers"] == {"me": ".-"}  # a record without an answer, no record
+    shard = TinyDB(store_path.with_name("store.json.shards") / row["file"], storage=AtomicJSONStorage)
+    assert [d["id"] for d in shard.table("documents").all()] == ["a", "b"]
+    assert shard.table("annotations").all()[0]["annotator"] == "me"
 
 
 def test_journal_replay_and_torn_line(store: Store, store_path: Path) -> None:

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +29,8 @@ ACTIONS = {Span(0, 3, "PERSON"), Span(4, 10, "LOCATION")}
 
 def fingerprint(path: Path) -> dict[str, str]:
     """Every file of the store (lock file included) -> hash of its bytes."""
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-        for p in sorted(path.parent.glob(path.name + "*"))
-    }
+    files = [f for p in sorted(path.parent.glob(path.name + "*")) for f in ([p] if p.is_file() else p.rglob("*"))]
+    return {str(f.relative_to(path.parent)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
 def make_store(path: Path) -> None:
@@ -52,12 +51,22 @@ def write_journal(path: Path, lines: list[bytes]) -> None:
     path.with_name(path.name + ".journal").write_bytes(b"".join(lines))
 
 
-def edit_main(path: Path, change: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
+def shard_file(path: Path) -> Path:
+    (shard,) = path.with_name(path.name + ".shards").glob("0.*.json")
+    return shard
+
+
+def edit_shard(path: Path, change: Callable[[dict], None], *, fix_checksum: bool) -> None:  # type: ignore[type-arg]
     s = Store.open(path)
-    s.close()  # fold, so the main file holds everything
-    data = json.loads(path.read_text(encoding="utf-8"))
+    s.close()  # fold, so the shard holds everything
+    shard = shard_file(path)
+    data = json.loads(shard.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shard.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    if fix_checksum:  # as if the manifest had been edited to match: the row itself must be checked
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["shards"]["1"]["crc"] = zlib.crc32(shard.read_bytes())
+        path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def cut_mid_record(path: Path) -> None:
@@ -108,9 +117,18 @@ def truncate_texts(path: Path) -> None:
 
 def set_length(value: object) -> Callable[[Path], None]:
     def damage(path: Path) -> None:
-        edit_main(path, lambda d: d["documents"]["1"].update(length=value))
+        edit_shard(path, lambda d: d["documents"]["1"].update(length=value), fix_checksum=True)
 
     return damage
+
+
+def alter_shard(path: Path) -> None:
+    edit_shard(path, lambda d: d["annotations"]["1"].update(answer="reject"), fix_checksum=False)
+
+
+def delete_index(path: Path) -> None:
+    for p in path.with_name(path.name + ".shards").glob("ids.*"):
+        p.unlink()
 
 
 def cut_main(path: Path) -> None:
@@ -118,8 +136,8 @@ def cut_main(path: Path) -> None:
 
 
 def symlink_loop(path: Path) -> None:
-    for p in path.parent.iterdir():
-        p.unlink()
+    shutil.rmtree(path.parent)
+    path.parent.mkdir()
     path.symlink_to(path.name)
 
 
@@ -133,7 +151,7 @@ class Damage:
 
 ROWS = [
     Damage(
-        "main file deleted", lambda p: p.unlink(), r"main file is missing but store\.json\.texts and .*journal exist"
+        "main file deleted", lambda p: p.unlink(), r"main file is missing but .*texts, .*journal and .*shards/ exist"
     ),
     Damage("texts file deleted", lambda p: p.with_name(p.name + ".texts").unlink(), r"texts file is missing"),
     Damage("journal deleted", lambda p: p.with_name(p.name + ".journal").unlink(), r"journal is missing.*touch"),
@@ -142,6 +160,8 @@ ROWS = [
     Damage("older main file restored", restore_old_main, r"main file is older than its journal"),
     Damage("texts file truncated", truncate_texts, r"texts file is truncated \(50 bytes"),
     Damage("negative length", set_length(-40), r"documents row 1: document a: bad length -40"),
+    Damage("shard file changed", alter_shard, r"shard 0\.\d+\.json is damaged: its checksum does not match"),
+    Damage("shard file deleted", lambda p: shard_file(p).unlink(), r"shard file 0\.\d+\.json is missing"),
     Damage("garbage length", set_length("x"), r"bad length 'x'"),
     Damage("main file cut short", cut_main, r"main file is not valid JSON"),
     Damage("store path is a symlink loop", symlink_loop, r"(cannot read the store|no store at).*"),
@@ -149,6 +169,7 @@ ROWS = [
     Damage("unreferenced texts tail", unreferenced_texts_tail, None),
     Damage("stale journal after a crash mid-fold", stale_journal, None),
     Damage("journal emptied on purpose", lambda p: write_journal(p, []), None, frozenset()),
+    Damage("document index deleted", delete_index, None),
 ]
 
 
@@ -179,16 +200,17 @@ def test_damage(damaged: tuple[Damage, Path], how: str, tmp_path: Path, capsys: 
     out = tmp_path / "out.jsonl"
     if how in ("app", "readonly"):
         try:
-            s = Store.open(path, readonly=how == "readonly")
+            # open and use: damage inside a shard or a text is found when it is first read
+            with Store.open(path, readonly=how == "readonly") as s:
+                ann = s.get_annotation("a", "me")
+                docs = [d.text for d in s.iter_documents()]
         except StoreError as exc:
             assert row.refusal is not None, f"refused a recoverable store: {exc}"
             message = str(exc)
         else:
-            assert row.refusal is None, "opened a damaged store"
-            with s:
-                ann = s.get_annotation("a", "me")
-                assert set(ann.spans if ann else []) == row.spans
-                assert s.get_document("b").text == TEXT_B
+            assert row.refusal is None, "opened and used a damaged store"
+            assert set(ann.spans if ann else []) == row.spans
+            assert docs == [TEXT_A, TEXT_B]
             check_recovered(path, row)
             return
     else:
@@ -261,7 +283,8 @@ from annotations.store import Store
 from reader.cli import main
 tmp = Path(sys.argv[1])
 def fingerprint(path):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.parent.glob(path.name + "*"))}
+    files = [f for p in sorted(path.parent.glob(path.name + "*")) for f in ([p] if p.is_file() else p.rglob("*"))]
+    return {str(f.relative_to(path.parent)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 """
 
 
