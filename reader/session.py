@@ -29,7 +29,8 @@ class Session:
         if not self.ids:
             self.ids = self.store.document_ids()
         self.history = History(self.store, self.annotator)
-        self.answers: dict[str, str | None] = self.store.answers(self.annotator)
+        # only the answered documents (a missing id reads as None): no million-entry dict at open
+        self.answers: dict[str, str | None] = dict(self.store.answered(self.annotator))
         # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
         self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
 

@@ -69,7 +69,7 @@ __all__ = ["FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE", "Store"]
 SHARD_SIZE = 500  # documents per shard file
 JOURNAL_LIMIT = 2000  # actions in a journal segment before it is sealed and folded
 CACHE_SHARDS = 64  # shards kept in memory
-STAGED_SHARDS = 32  # shards an import keeps in memory before writing them out
+STAGED_SHARDS = 8  # shards an import keeps in memory before writing them out
 
 Record = dict[str, Any]  # an annotation record as stored: Annotation.to_dict()
 _ANSWERED = re.compile(r"[^.\-]")

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotations.errors import UserError
-from annotations.model import Span
+from annotations.model import Document, Span
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
 from annotations.suggest import Gazetteer, learned_pairs, mine_repeated_lines, suggest_document
@@ -120,22 +120,24 @@ def run(args: argparse.Namespace) -> int:
 
                 repeated = mine_repeated_lines(texts(), args.min_repeat)
 
-        items = []
         docs_with_new = 0
-        with _progress(show, total, "suggesting") as advance:
-            for doc in store.iter_documents():
-                existing = store.get_annotation(doc.id, annotator)
-                have = {s.key for s in existing.spans} if existing is not None else set()
+
+        def items() -> Iterator[tuple[Document, list[ImportedAnnotation]]]:
+            # streamed into the store shard by shard: memory stays bounded at any corpus size
+            nonlocal docs_with_new
+            for doc, anns in store.iter_annotated([annotator]):
+                have = {s.key for s in anns[0].spans} if anns else set()
                 new: list[Span] = [
                     s for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated) if s.key not in have
                 ]
                 if new:
                     docs_with_new += 1
                     added.update(s.label for s in new)
-                    items.append((doc, [ImportedAnnotation(annotator, new)]))
+                    yield doc, [ImportedAnnotation(annotator, new)]
                 advance()
-        if items:
-            store.import_items(items)
+
+        with _progress(show, total, "suggesting") as advance:
+            store.import_items(items())
 
     print(
         f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names; "
