@@ -222,3 +222,18 @@ def finish_rotation(active: Path) -> bool:
     os.rename(nxt, active)
     fsync_dir(active.parent)
     return True
+
+
+def parse_complete(raw: bytes, first_line: int) -> tuple[list[dict[str, Any]], int]:
+    """The entries of the complete lines of ``raw`` (a piece of a journal starting at a line boundary,
+    line ``first_line``) and the number of bytes they take; an unfinished last line is left for later.
+    Raises JournalDamage for a bad complete line."""
+    end = raw.rfind(b"\n") + 1
+    entries = []
+    if end:
+        for n, line in enumerate(raw[: end - 1].split(b"\n"), first_line):
+            try:
+                entries.append(decode_entry(line))
+            except ValueError as exc:
+                raise JournalDamage(n, str(exc)) from None
+    return entries, end

@@ -16,7 +16,7 @@ from typing import Any
 
 from annotations.store.atomic import atomic_write_tables
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class ManifestDamage(Exception):
@@ -59,6 +59,7 @@ class Manifest:
     order_file: str | None = None
     order_crc: int = 0
     shards: tuple[ShardRow, ...] = ()
+    version: int = FORMAT_VERSION  # 3: pending suggestions still inside records (moved out by a writable open)
 
     def with_(self, **changes: Any) -> Manifest:
         return replace(self, **changes)
@@ -100,7 +101,7 @@ def parse_manifest(raw: bytes) -> Manifest:
     version = read_version(data)
     if version > FORMAT_VERSION:
         raise ValueError(version)
-    if version < FORMAT_VERSION:
+    if version < 3:
         raise OldFormat(version)
     meta = next(iter(data["meta"].values()))
     try:
@@ -153,4 +154,5 @@ def parse_manifest(raw: bytes) -> Manifest:
         order_file if isinstance(order_file, str) else None,
         ints["order_crc"],
         tuple(rows),
+        version,
     )

@@ -1,7 +1,9 @@
 """Shard files: the documents of one range of import positions with their annotation records.
 
 A shard is a TinyDB JSON file (``TinyDB(path, storage=AtomicJSONStorage)`` reads it) with tables
-``documents`` (keyed by 1-based import position) and ``annotations``. Shard files are never changed:
+``documents`` (keyed by 1-based import position), ``annotations`` (one record per document and
+annotator), ``suggestions`` (the shared layer: per document, the suggested spans every annotator
+reviews) and ``claims`` (per document, the annotators who hold one of its routing slots). Shard files are never changed:
 a fold writes a new file for each shard it touches (named by shard number and generation) and the
 manifest then points at it, so a fold rewrites only what changed and a crash leaves either the old
 or the new set.
@@ -37,6 +39,18 @@ class Shard:
     docs: list[DocRec] = field(default_factory=list)
     # annotator -> doc id -> record
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    suggestions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # doc id -> span dicts
+    claims: dict[str, list[str]] = field(default_factory=dict)  # doc id -> annotators
+
+    def copy(self, file: str) -> Shard:
+        return Shard(
+            self.number,
+            file,
+            list(self.docs),
+            {a: dict(r) for a, r in self.records.items()},
+            dict(self.suggestions),
+            dict(self.claims),
+        )
 
     def record(self, annotator: str, doc_id: str) -> Record | None:
         return self.records.get(annotator, {}).get(doc_id)
@@ -54,9 +68,11 @@ class Shard:
         return out
 
 
-def shard_tables(docs: Iterable[tuple[int, DocRec]], records: dict[str, dict[str, Record]]) -> dict[str, Any]:
+def shard_tables(shard: Shard, first: int) -> dict[str, Any]:
+    records = shard.records
+
     def doc_rows() -> Iterable[tuple[str, Any]]:
-        for ordinal, rec in docs:
+        for ordinal, rec in enumerate(shard.docs, first):
             yield str(ordinal + 1), rec.to_dict()
 
     def ann_rows() -> Iterable[tuple[str, Any]]:
@@ -66,7 +82,24 @@ def shard_tables(docs: Iterable[tuple[int, DocRec]], records: dict[str, dict[str
                 i += 1
                 yield str(i), rec
 
-    return {"documents": doc_rows(), "annotations": ann_rows()}
+    def suggestion_rows() -> Iterable[tuple[str, Any]]:
+        for i, d in enumerate(shard.docs, 1):
+            spans = shard.suggestions.get(d.id)
+            if spans:
+                yield str(i), {"doc_id": d.id, "spans": spans}
+
+    def claim_rows() -> Iterable[tuple[str, Any]]:
+        for i, d in enumerate(shard.docs, 1):
+            holders = shard.claims.get(d.id)
+            if holders:
+                yield str(i), {"doc_id": d.id, "annotators": holders}
+
+    return {
+        "documents": doc_rows(),
+        "annotations": ann_rows(),
+        "suggestions": suggestion_rows(),
+        "claims": claim_rows(),
+    }
 
 
 def encode_tables(tables: dict[str, Iterable[tuple[str, Any]]]) -> bytes:
@@ -84,7 +117,7 @@ def encode_tables(tables: dict[str, Iterable[tuple[str, Any]]]) -> bytes:
 def write_shard(directory: Path, shard: Shard, first_ordinal: int) -> int:
     """Write ``shard`` to ``directory/shard.file`` (a new name: not fsynced here, see :func:`sync_files`);
     return the CRC-32 of its bytes."""
-    data = encode_tables(shard_tables(enumerate(shard.docs, first_ordinal), shard.records))
+    data = encode_tables(shard_tables(shard, first_ordinal))
     tmp = directory / f".{shard.file}.tmp-{os.getpid()}"
     with open(tmp, "wb") as f:
         f.write(data)
@@ -135,6 +168,18 @@ def parse_shard(raw: bytes, name: str, number: int, expected_docs: int) -> Shard
             if doc_id not in ids:
                 raise ValueError(f"annotations row {key}: a record for document {doc_id}, not in this shard")
             shard.records.setdefault(annotator, {})[doc_id] = rec
+        for table, attr, field_name in (
+            ("suggestions", shard.suggestions, "spans"),
+            ("claims", shard.claims, "annotators"),
+        ):
+            rows = data.get(table) or {}
+            if not isinstance(rows, dict):
+                raise ValueError(f"{table}: not a table")
+            for key, row in rows.items():
+                value = row.get(field_name) if isinstance(row, dict) else None
+                if not isinstance(row, dict) or row.get("doc_id") not in ids or not isinstance(value, list):
+                    raise ValueError(f"{table} row {key}: not a row of this shard")
+                attr[row["doc_id"]] = value
     except ValueError as exc:
         raise ShardDamage(str(exc)) from None
     if len(shard.docs) != expected_docs:

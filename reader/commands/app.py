@@ -56,7 +56,7 @@ def open_paths(store: Store, paths: list[str], annotator: str, schema: LabelSche
 def run(args: argparse.Namespace) -> int:
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
-    store = Store.open(args.store or default_store_path())
+    store = Store.open(args.store or default_store_path(), annotator=annotator)
     try:
         if args.paths:
             ids = open_paths(store, args.paths, annotator, schema)

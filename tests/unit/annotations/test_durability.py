@@ -75,5 +75,6 @@ def test_sigkill_at_random_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     shards = {p.name for p in path.with_name("store.json.shards").iterdir()}
     assert len([n for n in shards if not n.startswith(("ids.", "order."))]) == 3, shards
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store.json")) == [
-        "store.json", "store.json.journal", "store.json.lock", "store.json.shards", "store.json.texts"
+        "store.json", "store.json.commit.lock", "store.json.journal", "store.json.lock", "store.json.shards",
+        "store.json.texts",
     ]  # fmt: skip

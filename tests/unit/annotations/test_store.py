@@ -160,17 +160,30 @@ def test_stale_generation_not_replayed(store: Store, store_path: Path) -> None:
         assert s.get_annotation("a", "me").spans == []  # type: ignore[union-attr]
 
 
-def test_second_process_is_refused(store: Store, store_path: Path) -> None:
+def test_same_annotator_twice_is_refused(store_path: Path) -> None:
+    with Store.open(store_path) as s:
+        s.add_documents([Document("a", TEXT_A)])
+    mine = Store.open(store_path, annotator="sara")
     code = (
         "import sys\nfrom annotations.store import Store\nfrom annotations.errors import StoreError\n"
-        f"try:\n    Store.open({str(store_path)!r})\nexcept StoreError as e:\n    print(e); sys.exit(3)\n"
-        f"with Store.open({str(store_path)!r}, readonly=True) as s:\n    print(len(s))\n"
+        f"try:\n    Store.open({str(store_path)!r}, annotator='sara')\n"
+        "except StoreError as e:\n    print(e); sys.exit(3)\n"
+        f"with Store.open({str(store_path)!r}, annotator='omar') as s:\n    s.add_span('a', 'omar', "
+        "__import__('annotations.model').model.Span(0, 3, 'PERSON'))\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert r.returncode == 3, r.stderr
-    assert f"is in use by process {os.getpid()}" in r.stdout
-    with pytest.raises(StoreError, match="in use"):
-        Store.open(store_path)  # also within one process
+    assert f"annotator sara is already working on store {store_path} in process {os.getpid()}" in r.stdout
+    with pytest.raises(StoreError, match="already working"):
+        Store.open(store_path, annotator="sara")  # also within one process
+    r = subprocess.run([sys.executable, "-c", code.replace("'sara'", "'other'")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr  # another annotator writes at the same time
+    mine.refresh()
+    assert mine.get_annotation("a", "omar") is not None
+    mine.add_span("a", "sara", Span(4, 10, "PERSON"))
+    mine.close()
+    with Store.open(store_path, readonly=True) as ro:
+        assert ro.annotators() == ["omar", "sara"]
 
 
 def test_readonly(store: Store, store_path: Path) -> None:
@@ -239,7 +252,7 @@ def test_automatic_compaction(store: Store, store_path: Path, monkeypatch: pytes
     monkeypatch.setattr(store_mod, "JOURNAL_LIMIT", 5)
     for i in range(12):
         store.add_span("a", "me", Span(i, i + 1, "PERSON"))
-    assert store._journal.count == 2
+    assert store._jcount == 2
     store._release()
     with Store.open(store_path, readonly=True) as s:
         assert len(s.get_annotation("a", "me").spans) == 12  # type: ignore[union-attr]

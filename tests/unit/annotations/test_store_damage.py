@@ -245,8 +245,8 @@ def test_store_through_a_symlink_is_the_real_store(tmp_path: Path) -> None:
     make_store(real)
     alias = tmp_path / "alias.json"
     alias.symlink_to(real)
-    with Store.open(real), pytest.raises(StoreError, match="in use"):
-        Store.open(alias)  # the writer of the real store conflicts with an open through the alias
+    with Store.open(real, annotator="me"), pytest.raises(StoreError, match="already working"):
+        Store.open(alias, annotator="me")  # the real store's annotator conflicts with an open through the alias
     doc = tmp_path / "d.txt"
     doc.write_text("نص عبر الرابط", encoding="utf-8")
     assert main(["import", str(doc), "--store", str(alias), "--no-progress"]) == 0

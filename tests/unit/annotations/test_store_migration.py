@@ -26,7 +26,8 @@ def old_store(path: Path, version: int) -> None:
             "chars": len(text), "offset": len(texts), "length": len(line),
         }  # fmt: skip
         texts += line
-    folded = Annotation("a", "me", text_hash(TEXTS["a"]), [Span(0, 3, "PERSON")], "accept", 1.0, 2.0)
+    suggested = Span(4, 10, "PERSON", "suggested", pending=True, rule="gazetteer")
+    folded = Annotation("a", "me", text_hash(TEXTS["a"]), [Span(0, 3, "PERSON"), suggested], "accept", 1.0, 2.0)
     journaled = Annotation("b", "me", text_hash(TEXTS["b"]), [Span(0, 5, "ORGANIZATION")], None, 3.0, 4.0)
     meta = {"format": version, "generation": 3, "app": "reader", **({"texts_end": len(texts)} if version == 2 else {})}
     main = {"meta": {"1": meta}, "documents": docs, "annotations": {"1": folded.to_dict()}}
@@ -45,6 +46,8 @@ def old_store(path: Path, version: int) -> None:
 
 def check(s: Store) -> None:
     assert s.document_ids() == ["a", "b"]
+    # the pending suggestion shows in the record either way (inside it, or from the shared layer)
+    assert Span(4, 10, "PERSON", "suggested", pending=True, rule="gazetteer") in s.get_annotation("a", "me").spans  # type: ignore[union-attr]
     assert s.get_document("b").text == TEXTS["b"] and s.get_document("b").meta == {"n": 2}
     assert s.get_annotation("a", "me").answer == "accept"  # type: ignore[union-attr]
     assert s.get_annotation("b", "me").spans == [Span(0, 5, "ORGANIZATION")]  # type: ignore[union-attr]
@@ -61,10 +64,13 @@ def test_old_store_read_as_is_then_upgraded(tmp_path: Path, version: int) -> Non
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # reading writes nothing
     with Store.open(path) as s:
         check(s)
-        s.add_span("a", "me", Span(4, 10, "PERSON"))
+        # format 4: pending suggestions live in the shared layer, not in one annotator's record
+        assert s.suggestions("a") == [Span(4, 10, "PERSON", "suggested", pending=True, rule="gazetteer")]
+        assert s.get_annotation("a", "other").spans == s.suggestions("a")  # type: ignore[union-attr]
+        s.add_span("a", "me", Span(11, 15, "PERSON"))
     meta = TinyDB(path, storage=AtomicJSONStorage).table("meta").all()[0]
-    assert meta["format"] == 3
+    assert meta["format"] == 4
     with Store.open(path, readonly=True) as s:
-        assert len(s.get_annotation("a", "me").spans) == 2  # type: ignore[union-attr]
+        assert len(s.get_annotation("a", "me").spans) == 3  # type: ignore[union-attr]
     with Store.open(path) as s:
         check(s)
