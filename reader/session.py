@@ -32,7 +32,10 @@ class Session:
         # only the answered documents (a missing id reads as None): no million-entry dict at open
         self.answers: dict[str, str | None] = dict(self.store.answered(self.annotator))
         # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
-        self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
+        if len(self.ids) == len(self.store):  # every document: no need to look each one up
+            self.answered = sum(1 for a in self.answers.values() if a is not None)
+        else:
+            self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
 
     # -- documents ---------------------------------------------------------------------------------
     @property

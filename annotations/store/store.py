@@ -832,6 +832,7 @@ class Store:
                 else:
                     shard.claims[entry["doc"]] = entry["annotators"]
             staging.touched(k)
+            staging.flush_some()  # a fold touching thousands of shards keeps only a few in memory
         return upto
 
     def _commit(
@@ -863,7 +864,7 @@ class Store:
             "shards": tuple(rows),
             "version": FORMAT_VERSION,
         }
-        written = list(staging.files)
+        written: list[Path] = []  # the shard files are synced already
         if new_ids or rewrite_index or self._index_dirty:
             ids_blob, order_blob = index.encode()
             ids_file, order_file = f"ids.{gen}.json", f"order.{gen}.bin"
@@ -1236,9 +1237,17 @@ class Store:
         size = self._manifest.shard_size
         return [_span(d, self.path) for d in self._shard(pos // size).suggestions.get(doc_id, [])]
 
-    def _with_pending(self, a: Annotation | None, doc_id: str, annotator: str, *, virtual: bool) -> Annotation | None:
+    def _with_pending(
+        self,
+        a: Annotation | None,
+        doc_id: str,
+        annotator: str,
+        *,
+        virtual: bool,
+        layer: list[Span] | None = None,
+    ) -> Annotation | None:
         """A record with the layer's suggestions it has not decided on added as pending spans."""
-        layer = self._layer(doc_id)
+        layer = self._layer(doc_id) if layer is None else layer
         if not layer:
             return a
         decided = set() if a is None else {s.key for s in a.spans} | {s.key for s in a.rejected}
@@ -1262,6 +1271,7 @@ class Store:
             raise ValueError(f"annotator must be a non-empty string, got {annotator!r}")
         if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 1:
             raise ValueError(f"capacity must be a positive integer, got {capacity!r}")
+        self._prepare()
         self._docrec(doc_id)
         with self._append, self._state:
             self._catch_up(None, locked=True)
@@ -1321,9 +1331,13 @@ class Store:
         for k in range(len(self._manifest.shards)):
             shard = self._shard(k)
             for rec in shard.docs:
+                layer = [_span(d, self.path) for d in shard.suggestions.get(rec.id, [])]
                 anns = []
                 for name in names:
-                    a = self._with_pending(self._lookup(name, rec.id), rec.id, name, virtual=False)
+                    hit = self._overlay.get((name, rec.id))
+                    stored = hit[1] if hit is not None else shard.record(name, rec.id)
+                    found = None if stored is None else _annotation(stored, self.path)
+                    a = self._with_pending(found, rec.id, name, virtual=False, layer=layer)
                     if a is not None:
                         anns.append(a)
                 yield rec, anns
@@ -1389,6 +1403,12 @@ class Store:
         self._jcount += 1
         return os.dup(fd)  # for the fsync after PATH.lock is released (the segment may change meanwhile)
 
+    def _prepare(self) -> None:
+        """Before taking PATH.lock: follow the others (a new manifest, their entries) and load the
+        shard we need, so that the time under the lock, when everyone else waits, stays short."""
+        with self._state:
+            self._catch_up(None, locked=False)
+
     def _seal_if_full(self) -> None:
         """Before an append (PATH.lock held, caught up): a full segment is sealed for the background
         fold. If that fails (a full disk) the segment just grows, and sealing is tried again next time."""
@@ -1415,6 +1435,7 @@ class Store:
         self._check_writable()
         if not isinstance(annotator, str) or not annotator:
             raise ValueError(f"annotator must be a non-empty string, got {annotator!r}")
+        self._prepare()
         _pos, rec = self._docrec(doc_id)
         with self._append, self._state:
             self._catch_up(None, locked=True)
