@@ -205,10 +205,25 @@ def create(active: Path, seq: int) -> None:
     atomic_write_bytes(active, encode_entry(header(seq)))
 
 
+def prepare_next(active: Path, seq: int) -> None:
+    """Write segment ``seq + 1``'s header as ``PATH.journal.next`` ahead of a rotation (outside the
+    append lock: the rotation itself is then two renames and one directory fsync)."""
+    atomic_write_bytes(next_path(active), encode_entry(header(seq + 1)))
+
+
+def _next_ready(active: Path, seq: int) -> bool:
+    try:
+        raw = next_path(active).read_bytes()
+        return decode_entry(raw.rstrip(b"\n")) == header(seq + 1)
+    except (OSError, ValueError):
+        return False
+
+
 def rotate(active: Path, seq: int) -> None:
     """Seal the active segment (whose header says ``seq``) and start segment ``seq + 1``."""
     nxt = next_path(active)
-    atomic_write_bytes(nxt, encode_entry(header(seq + 1)))
+    if not _next_ready(active, seq):
+        atomic_write_bytes(nxt, encode_entry(header(seq + 1)))
     os.rename(active, segment_path(active, seq))
     os.rename(nxt, active)
     fsync_dir(active.parent)

@@ -60,6 +60,7 @@ class Manifest:
     order_crc: int = 0
     shards: tuple[ShardRow, ...] = ()
     version: int = FORMAT_VERSION  # 3: pending suggestions still inside records (moved out by a writable open)
+    commit: str = ""  # what made this generation: "fold" (only journal entries moved into shards), "import", ...
 
     def with_(self, **changes: Any) -> Manifest:
         return replace(self, **changes)
@@ -77,6 +78,7 @@ class Manifest:
             "ids_crc": self.ids_crc,
             "order": self.order_file,
             "order_crc": self.order_crc,
+            "commit": self.commit,
         }
         rows = ((str(i), row.to_dict()) for i, row in enumerate(self.shards, 1))
         atomic_write_tables(path, {"meta": [("1", meta)], "shards": rows})
@@ -155,4 +157,5 @@ def parse_manifest(raw: bytes) -> Manifest:
         ints["order_crc"],
         tuple(rows),
         version,
+        meta.get("commit") if isinstance(meta.get("commit"), str) else "",
     )

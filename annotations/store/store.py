@@ -130,6 +130,7 @@ class Store:
         self._jpos = 0  # bytes read (and applied) so far
         self._jline = 1  # lines read so far
         self._jcount = 0  # entries in the segment
+        self._next_ready = False  # the next segment's header is written ahead (PATH.journal.next)
         self._old_fds: list[int] = []
         self._owner: OwnerLock | None = None
         self._append = FileLock(self.lock_path)
@@ -575,8 +576,15 @@ class Store:
         self._old_fds = []
 
     def _remove_unreferenced(self) -> None:
-        """Files a crash left behind that the manifest does not name (we hold the commit lock)."""
-        m = self._manifest
+        """Files a crash left behind that the manifest does not name. We hold the commit lock, so no
+        commit is under way; the manifest is read again (what we loaded may be older by now)."""
+        got = self._read_manifest_file()
+        if got is None:
+            return
+        try:
+            m = parse_manifest(got[0])
+        except (ManifestDamage, OldFormat, ValueError):
+            return
         keep = {row.file for row in m.shards} | {m.ids_file, m.order_file}
         with contextlib.suppress(OSError):
             for p in self.shards_dir.iterdir():
@@ -677,6 +685,7 @@ class Store:
         self._close_journal()
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, seq
         self._jpos, self._jline, self._jcount = end, 2, 0
+        self._next_ready = False
         if not self.readonly:
             self._want_fold()
 
@@ -712,15 +721,39 @@ class Store:
                 )
                 if changes is not None:
                     changes.documents = True
-            self._manifest = new
+            # a fold of journal entries this process has all read: its cached shards plus those entries
+            # are exactly the new shard files, so they are patched instead of read again
+            patch = new.commit == "fold" and new.generation == old.generation + 1 and self._jseq > new.folded_seq
+            size = new.shard_size
+            moved: dict[int, list[tuple[str, Any, bool]]] = {}
+            if patch:
+                for (annotator, doc_id), (seq, rec) in self._overlay.items():
+                    if seq <= new.folded_seq and (pos := self._index.position(doc_id)) is not None:
+                        moved.setdefault(pos // size, []).append((annotator, rec, True))
+                for doc_id, (seq, holders) in self._claims.items():
+                    if seq <= new.folded_seq and (pos := self._index.position(doc_id)) is not None:
+                        moved.setdefault(pos // size, []).append((doc_id, holders, False))
             for k in list(self._cache):
-                if k >= len(new.shards) or self._cache[k].file != new.shards[k].file:
+                shard = self._cache[k]
+                if k < len(new.shards) and shard.file == new.shards[k].file:
+                    continue
+                if patch and k < len(old.shards) and shard.file == old.shards[k].file:
+                    patched = shard.copy(new.shards[k].file)
+                    for name, value, is_record in moved.get(k, []):
+                        if is_record:
+                            patched.records.setdefault(name, {})[value["doc_id"]] = value
+                        else:
+                            patched.claims[name] = value
+                    self._cache[k] = patched
+                else:
                     del self._cache[k]
+            self._manifest = new
             self._overlay = {k: v for k, v in self._overlay.items() if v[0] > new.folded_seq}
             self._claims = {k: v for k, v in self._claims.items() if v[0] > new.folded_seq}
-            self._by_hash = None
-            if changes is not None:
-                changes.reloaded = True
+            if not patch:
+                self._by_hash = None
+                if changes is not None:
+                    changes.reloaded = True
 
     # -- closing
     def close(self) -> None:
@@ -803,7 +836,7 @@ class Store:
                     return
                 staging = _Staging(self, m.generation + 1)
                 upto = self._stage_segments(staging, segments)
-                self._commit(staging, folded_upto=upto, texts_end=m.texts_end, new_ids=None)
+                self._commit(staging, folded_upto=upto, texts_end=m.texts_end, new_ids=None, kind="fold")
             finally:
                 self._commit_flock.release()
 
@@ -843,6 +876,7 @@ class Store:
         texts_end: int,
         new_ids: list[str] | None,
         rewrite_index: bool = False,
+        kind: str = "import",
     ) -> None:
         """Write the staged shards and a new manifest (the commit point), then switch to them."""
         m = self._manifest
@@ -863,6 +897,7 @@ class Store:
             "folded_seq": folded_upto,
             "shards": tuple(rows),
             "version": FORMAT_VERSION,
+            "commit": kind,
         }
         written: list[Path] = []  # the shard files are synced already
         if new_ids or rewrite_index or self._index_dirty:
@@ -910,6 +945,7 @@ class Store:
         """Seal the active segment (we hold ``PATH.lock`` and have read it to its end)."""
         jr.rotate(self.journal_path, self._jseq)
         self._open_journal()
+        self._next_ready = False
 
     # ---- shards in memory
     def _read_shard(self, row: ShardRow) -> Shard:
@@ -1219,7 +1255,9 @@ class Store:
                     if on_progress is not None and n % 256 == 0:
                         on_progress(n)
                 if staging.changed:
-                    self._commit(staging, folded_upto=m.folded_seq, texts_end=m.texts_end, new_ids=None)
+                    self._commit(
+                        staging, folded_upto=m.folded_seq, texts_end=m.texts_end, new_ids=None, kind="suggestions"
+                    )
             except OSError as exc:
                 staging.abort()
                 raise StoreError(
@@ -1408,6 +1446,10 @@ class Store:
         shard we need, so that the time under the lock, when everyone else waits, stays short."""
         with self._state:
             self._catch_up(None, locked=False)
+            if self._jcount >= JOURNAL_LIMIT - 1 and self._jfd is not None and not self._next_ready:
+                with contextlib.suppress(OSError):
+                    jr.prepare_next(self.journal_path, self._jseq)
+                    self._next_ready = True
 
     def _seal_if_full(self) -> None:
         """Before an append (PATH.lock held, caught up): a full segment is sealed for the background
@@ -1595,6 +1637,7 @@ class _Staging:
         self.rows: dict[int, ShardRow] = {}  # staged, written
         self.files: list[Path] = []
         self.changed = False
+        self.background = threading.current_thread() is not threading.main_thread()
 
     def _name(self, k: int) -> str:
         return f"{k}.{self.generation}.json"
@@ -1651,6 +1694,8 @@ class _Staging:
         self._dirty &= set(self._mem)
 
     def _write(self, shard: Shard) -> None:
+        if self.background:
+            time.sleep(0.002)  # a background fold yields the interpreter and the disk to the actions
         crc = write_shard(self.store.shards_dir, shard, shard.number * self.size)
         path = self.store.shards_dir / shard.file
         if path not in self.files:
