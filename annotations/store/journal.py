@@ -10,8 +10,9 @@ segment's number (format 2 wrote ``"g"``, the generation of the main file). So:
 * any other bad line is damage: reading stops with :class:`JournalDamage`, nothing is dropped.
 
 The interface is small on purpose (as SQLite keeps its write-ahead log in ``wal.c``):
-:func:`read_journal` parses a journal file, :class:`JournalWriter` appends fsynced entries,
-:func:`rotate` seals the active segment so that a fold can absorb it while appends go on.
+:func:`read_journal` parses a journal file, :func:`encode_entry` and :func:`parse_complete` make and
+read lines (the store appends them under its lock), :func:`rotate` seals the active segment so that a
+fold can absorb it while appends go on.
 
 Format-1 stores wrote lines ``{"g":G,"op":"ann","rec":{...}}`` without header or checksum; they are
 read (``legacy=True``) so an old store opens, and replaced by the new form at its first write.
@@ -19,7 +20,6 @@ read (``legacy=True``) so an old store opens, and replaced by the new form at it
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import zlib
@@ -115,58 +115,6 @@ def _read_legacy(lines: list[bytes], tail: bytes, out: JournalContents) -> Journ
             raise JournalDamage(n, str(exc)) from None
         out.entries.append(entry)
     return out
-
-
-class JournalWriter:
-    """Appends entries to a journal; each :meth:`append` is on disk when it returns."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-        self.count = 0  # entries since the header
-        self.seq = 0  # the segment's number
-
-    def open(self, count: int, seq: int) -> None:
-        self.close()
-        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
-        self.count = count
-        self.seq = seq
-
-    @property
-    def is_open(self) -> bool:
-        return self._fd is not None
-
-    def append(self, entry: dict[str, Any]) -> None:
-        """Write one entry and fsync it. On failure the journal is as before and OSError is raised."""
-        assert self._fd is not None
-        data = encode_entry(entry)
-        size = os.fstat(self._fd).st_size
-        try:
-            if size and os.pread(self._fd, 1, size - 1) != b"\n":
-                size = self._cut_torn_tail(size)
-            written = os.write(self._fd, data)
-            while written < len(data):
-                written += os.write(self._fd, data[written:])
-            os.fsync(self._fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, size)
-            raise
-        self.count += 1
-
-    def _cut_torn_tail(self, size: int) -> int:
-        """An unfinished last line (a killed append, whose call never returned) is not an entry: cut
-        it off before appending, so the journal stays a sequence of whole lines."""
-        assert self._fd is not None
-        data = os.pread(self._fd, size, 0)
-        end = data.rfind(b"\n") + 1
-        os.ftruncate(self._fd, end)
-        return end
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
 
 
 # ---- segments: the journal is rotated before a fold, so appends never wait for one
