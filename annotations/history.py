@@ -237,12 +237,31 @@ def action_from_dict(d: dict[str, Any]) -> Action:
 
 
 # -- the record's own history ---------------------------------------------------------------------
+def _apply_effective(record: Annotation, action: Action) -> Action | None:
+    """Apply an action; what it really did (for a batch: only the steps that changed something, so
+    undoing it never undoes a step that did nothing), or None."""
+    if isinstance(action, Batch):
+        done = [a for a in (_apply_effective(record, step) for step in action.actions) if a is not None]
+        return Batch(tuple(done), action.label) if done else None
+    # Record what was really there, so the inverse restores exactly that.
+    if isinstance(action, SetAnswer):
+        action = SetAnswer(record.answer, action.new)
+    elif isinstance(action, RemoveSpan | RejectSuggestion | ReplaceSpan):
+        key = action.old.key if isinstance(action, ReplaceSpan) else action.span.key
+        i = _find(record.spans, key)
+        if i is not None:
+            actual = record.spans[i]
+            action = ReplaceSpan(actual, action.new) if isinstance(action, ReplaceSpan) else type(action)(actual)
+    return action if action.apply(record) else None
+
+
 def do(record: Annotation, action: Action) -> bool:
     """Apply an action and make it the record's last undo step (a new action clears redo). Nothing
     is recorded if the action changed nothing (a duplicate span)."""
-    if not action.apply(record):
+    effective = _apply_effective(record, action)
+    if effective is None:
         return False
-    record.undo.append(action.to_dict())
+    record.undo.append(effective.to_dict())
     del record.undo[:-HISTORY_LIMIT]
     record.redo.clear()
     return True

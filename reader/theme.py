@@ -105,7 +105,15 @@ def quantizer(color_system: ColorSystem | None) -> Quantize:
         return lambda colour: colour
 
     def quantize(colour: str) -> str:
-        return RichColor.parse(colour).downgrade(ColorSystem.EIGHT_BIT).get_truecolor().hex
+        # Settle on a colour that maps to itself: Rich sends the palette index nearest to what it is
+        # given, and a palette colour is not always nearest to itself (a cube grey vs the grey ramp).
+        seen = {colour}
+        while True:
+            nearest = RichColor.parse(colour).downgrade(ColorSystem.EIGHT_BIT).get_truecolor().hex
+            if nearest in seen:
+                return nearest
+            seen.add(nearest)
+            colour = nearest
 
     return quantize
 

@@ -315,8 +315,7 @@ class AnnotateScreen(Screen[None]):
         except (UserError, ValueError) as exc:
             self._notify(str(exc), "error")
             return
-        if outcome.verb != "already":
-            article.clear_selection()
+        article.clear_selection()  # a label key uses the selection up, whatever it did
         self._refresh_spans()
         span = outcome.span
         shown = snippet(article.text[span.start : span.end], 30)

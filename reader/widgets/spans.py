@@ -50,7 +50,7 @@ def origin_and_state(span: Span) -> str:
     """Where a span came from and where it stands, as two separate facts."""
     if span.origin == "suggested":
         state = "pending suggestion" if span.pending else "accepted suggestion"
-        return f"{state} ({span.rule or 'rule'})"
+        return f"{state} {span.rule or ''}".rstrip()
     return span.origin  # "manual" or "imported"
 
 
@@ -61,8 +61,9 @@ def describe(span: Span, text: str, width: int, colours: dict[str, str] | None =
     line.append(f"{safe_str(span.label)[:12]:<12}", style=f"bold {colour}" + (" italic" if span.pending else ""))
     line.append(" ")
     line.append(snippet(text[span.start : span.end], max(4, width - 14)))
-    line.append(f"\n  {span.start}–{span.end}  ", style="dim")
+    line.append("\n  ")
     line.append(safe(origin_and_state(span), "italic" if span.pending else ""))
+    line.append(f"  {span.start}–{span.end}", style="dim")
     return line
 
 
