@@ -7,9 +7,11 @@ but the suggestion the review walk (. and ,) is on.
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import ClassVar, ParamSpec
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -43,6 +45,8 @@ ARTICLE_SHARE = 0.6
 DOCLIST_WIDTH = (16, 28)  # smallest, natural
 PANEL_WIDTH = (28, 38)
 
+P = ParamSpec("P")
+
 ANSWER_PAST = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "flag": "flagged"}
 
 
@@ -62,6 +66,22 @@ def side_widths(width: int, show_documents: bool | None, show_panel: bool | None
     elif want_docs:
         docs = min(DOCLIST_WIDTH[1], budget)
     return docs, panel
+
+
+def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
+    """A key whose action the store refuses (disk full, a damaged or locked store: a UserError) says
+    so in a notification; the app goes on, and the store is as it was."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(*args, **kwargs)
+        except UserError as exc:
+            screen = args[0]
+            assert isinstance(screen, AnnotateScreen)
+            screen._notify(f"not done: {exc.describe()}", "error", timeout=10)
+
+    return guarded
 
 
 def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
@@ -270,6 +290,7 @@ class AnnotateScreen(Screen[None]):
         self._status()
 
     # -- keys that are not bindings: labels, and telling about keys that do nothing ------------------------
+    @reports_user_errors
     def on_key(self, event: events.Key) -> None:
         if event.character is None or not event.is_printable:
             if event.key == "escape" and self._awaiting:
@@ -313,7 +334,7 @@ class AnnotateScreen(Screen[None]):
         try:
             outcome = self.session.label(label, *target)
         except (UserError, ValueError) as exc:
-            self._notify(str(exc), "error")
+            self._notify(exc.describe() if isinstance(exc, UserError) else str(exc), "error")
             return
         article.clear_selection()  # a label key uses the selection up, whatever it did
         self._refresh_spans()
@@ -348,6 +369,7 @@ class AnnotateScreen(Screen[None]):
         self._awaiting = purpose
         self._status("press a label key (escape cancels)")
 
+    @reports_user_errors
     def action_delete_span(self) -> None:
         under = self._spans_under_cursor()
         if not under:
@@ -359,6 +381,7 @@ class AnnotateScreen(Screen[None]):
         what = "rejected suggestion" if span.origin == "suggested" else "deleted"
         self._status(f"{what} {span.label} — z undoes")
 
+    @reports_user_errors
     def on_span_action(self, message: SpanAction) -> None:
         span = message.span
         if message.action == "jump":
@@ -383,6 +406,7 @@ class AnnotateScreen(Screen[None]):
         under = [s for s in pending if s.contains(self.article.cursor)]
         return min(under, key=lambda s: s.end - s.start) if under else None
 
+    @reports_user_errors
     def action_suggestion(self, verdict: str) -> None:
         span = self._suggestion_here()
         if span is None:
@@ -413,6 +437,7 @@ class AnnotateScreen(Screen[None]):
         )
 
     # -- answers, undo -----------------------------------------------------------------------------
+    @reports_user_errors
     def action_answer(self, answer: str) -> None:
         s = self.session
         pending = s.pending_count()
@@ -429,6 +454,7 @@ class AnnotateScreen(Screen[None]):
             return
         self._answer(answer, None)
 
+    @reports_user_errors
     def _answer_after_prompt(self, decision: Decision | None) -> None:
         if decision is None:
             self._status("not answered: the pending suggestions are still there (. walks to them)")
@@ -466,9 +492,11 @@ class AnnotateScreen(Screen[None]):
         self._refresh_spans()
         self._status(f"{verb}: {action.describe()}")  # type: ignore[attr-defined]
 
+    @reports_user_errors
     def action_undo(self) -> None:
         self._after_history(self.session.undo(), "undo")
 
+    @reports_user_errors
     def action_redo(self) -> None:
         self._after_history(self.session.redo(), "redo")
 

@@ -177,7 +177,7 @@ class SpanPanel(Vertical):
     def show_cursor(self, text: str, spans: list[Span], cursor: int) -> None:
         """What is under the cursor: cheap, called on every move."""
         width = max(10, self.size.width - 2)
-        under = sorted((s for s in spans if s.start <= cursor < s.end), key=lambda s: (s.start, -s.end, s.label))
+        under = sorted((s for s in spans if s.contains(cursor)), key=lambda s: (s.start, -s.end, s.label))
         key = (text, tuple(under), width)
         if key == self._shown_under:
             return

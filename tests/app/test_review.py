@@ -392,3 +392,22 @@ async def test_undo_history_survives_a_restart(tmp_path: Path) -> None:
             await pilot.press("Z")
             await pilot.pause()
             assert [s.label for s in record_spans(store, doc)] == ["PERSON"]
+
+
+# -- 15. a refused write (a damaged or full store) is a clear message, never a traceback ---------------------
+async def test_a_store_error_during_an_action_is_shown_and_the_app_goes_on(tmp_path: Path) -> None:
+    from annotations.errors import StoreError
+
+    build(tmp_path / "s.json", SEED, ENGLISH)
+    with opened(tmp_path / "s.json") as (app, store):
+        async with app.run_test(size=SIZE) as pilot:
+
+            def refuse(*_args: object, **_kwargs: object) -> bool:
+                raise StoreError("no space left on device", path="/tmp/s\x1b]0;x\x07.json.journal")
+
+            store.update = refuse  # type: ignore[method-assign]
+            await pilot.press("r")
+            await pilot.pause()
+            assert app.is_running and app.session.index == 0
+            messages = [str(n.message) for n in app._notifications]
+            assert any("not done" in m and "no space left" in m and "␛]0;x␇" in m for m in messages), messages
