@@ -71,6 +71,7 @@ class Session:
         self.answers: dict[str, str | None] = self.store.answers(self.annotator)
         # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
         self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
+        self._document: Document | None = None
         self._pending: dict[str, int] = {}  # pending suggestions per document, counted when first asked
         # Documents this session changed, most recent last: where z and Z go first.
         self._undo_trail: list[str] = []
@@ -82,7 +83,12 @@ class Session:
         return self.ids[self.index]
 
     def document(self, doc_id: str | None = None) -> Document:
-        return self.store.get_document(doc_id or self.doc_id)
+        doc_id = doc_id or self.doc_id
+        cached = self._document
+        if cached is None or cached.id != doc_id:
+            # documents never change under an id: the open one is read once, not on every key
+            cached = self._document = self.store.get_document(doc_id)
+        return cached
 
     def title(self, doc_id: str) -> str:
         title = self._titles.get(doc_id)
@@ -320,7 +326,9 @@ class Session:
         alef maqsura and ta marbuta (annotations.normalize)."""
         if not query.strip():
             return []
-        return find_all(query, self.document(doc_id).text)
+        if doc_id is None or doc_id == self.doc_id:
+            return find_all(query, self.document().text)
+        return find_all(query, self.store.get_document(doc_id).text)  # other documents: not cached
 
     def next_document_with(
         self,
