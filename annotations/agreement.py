@@ -364,6 +364,7 @@ class Figures:
     kappa: float | None = None  # pairs: Cohen's κ; all annotators: Light's κ (mean of pairs)
     alpha: float | None = None  # all annotators: Krippendorff's α
     answered: int = 0  # documents both (all: at least two) answered
+    answers_same: int = 0  # pairs: documents both answered the same way
     answers_agreed: float | None = None  # share of answered pairs that gave the same answer
     answers_kappa: float | None = None  # pairs: κ on answers
     answers_alpha: float | None = None  # all annotators: α on answers
@@ -388,6 +389,7 @@ class Figures:
             "kappa": self.kappa,
             "alpha": self.alpha,
             "answered": self.answered,
+            "answers_same": self.answers_same,
             "answers_agreed": self.answers_agreed,
             "answers_kappa": self.answers_kappa,
             "answers_alpha": self.answers_alpha,
@@ -557,31 +559,14 @@ class _Computation:
                 self.pair_label_tokens[(ca.annotator, cb.annotator, lab)] += ntok
             self.confusion.update(_unordered(confusion(ca.spans, cb.spans)))
 
-        if self.reference is not None:
-            return
-        every = self.every(None)
-        every.answered += 1
-        every.answer_patterns[
-            tuple(sorted(self.answer_ids.setdefault(c.answer, len(self.answer_ids)) for c in codings))
-        ] += 1
         doc_alpha = None
+        units: Counter[tuple[int, ...]] = Counter()
         if len(accepted) >= 2:
-            m = len(accepted)
-            every.docs += 1
-            every.tokens += ntok
-            every.spans.add(doc_spans)
             columns = [_category_ids(self.ids, cats[c.annotator]) for c in accepted]
-            units = Counter(tuple(sorted(u)) for u in zip(*columns, strict=True))
-            every.patterns.update(units)
+            units.update(tuple(sorted(u)) for u in zip(*columns, strict=True))
             doc_alpha = alpha_nominal(units)
-            self.coder_tokens[m] += ntok
-            for lab in doc_labels:
-                cl = self.every(lab)
-                binary = [_binary(cats[c.annotator], lab) for c in accepted]
-                cl.patterns.update(tuple(sorted(u)) for u in zip(*binary, strict=True))
-                self.coder_label_tokens[(lab, m)] += ntok
-                for ca, cb in itertools.combinations(accepted, 2):
-                    cl.spans.add(SpanCounts.of(_of_label(ca.spans, lab), _of_label(cb.spans, lab)))
+        if self.reference is None:
+            self._add_all(codings, accepted, cats, doc_labels, ntok, doc_spans, units)
         score = sum(scores) / len(scores)
         overlap = doc_spans.f1_overlap
         row = DocumentAgreement(
@@ -594,6 +579,37 @@ class _Computation:
             doc_alpha,
         )
         self.documents.append((score, 1.0 if overlap is None else overlap, order, row))
+
+    def _add_all(
+        self,
+        codings: list[Coding],
+        accepted: list[Coding],
+        cats: dict[str, list[Category]],
+        doc_labels: list[str],
+        ntok: int,
+        doc_spans: SpanCounts,
+        units: Counter[tuple[int, ...]],
+    ) -> None:
+        """Add a document to the all-annotator cells (α over everyone who answered / accepted it)."""
+        every = self.every(None)
+        every.answered += 1
+        answers = sorted(self.answer_ids.setdefault(c.answer, len(self.answer_ids)) for c in codings)
+        every.answer_patterns[tuple(answers)] += 1
+        if len(accepted) < 2:
+            return
+        m = len(accepted)
+        every.docs += 1
+        every.tokens += ntok
+        every.spans.add(doc_spans)
+        every.patterns.update(units)
+        self.coder_tokens[m] += ntok
+        for lab in doc_labels:
+            cl = self.every(lab)
+            binary = [_binary(cats[c.annotator], lab) for c in accepted]
+            cl.patterns.update(tuple(sorted(u)) for u in zip(*binary, strict=True))
+            self.coder_label_tokens[(lab, m)] += ntok
+            for ca, cb in itertools.combinations(accepted, 2):
+                cl.spans.add(SpanCounts.of(_of_label(ca.spans, lab), _of_label(cb.spans, lab)))
 
     def report(self) -> Report:
         labels = sorted(self.labels | ({self.label} if self.label is not None else set()))
@@ -642,8 +658,9 @@ class _Computation:
         if label is None:
             f.kappa = cohen_kappa(whole.kappa_pairs)
             f.answered = whole.answered
+            f.answers_same = sum(n for (x, y), n in whole.answer_pairs.items() if x == y)
             if whole.answered:
-                f.answers_agreed = sum(n for (x, y), n in whole.answer_pairs.items() if x == y) / whole.answered
+                f.answers_agreed = f.answers_same / whole.answered
             f.answers_kappa = cohen_kappa(whole.answer_pairs)
         else:
             counts: Counter[tuple[Hashable, Hashable]] = Counter(cell.kappa_pairs if cell is not None else {})
@@ -663,8 +680,8 @@ def compute(items: Iterable[Item], *, label: str | None = None, reference: str |
 
     ``label`` restricts everything to that label (spans of other labels are ignored). With
     ``reference`` only the pairs (reference, another annotator) are scored, the reference as ``a`` (so
-    precision and recall are the other annotator's against it); the all-annotator rows and the
-    document ranking are then left empty.
+    precision and recall are the other annotator's against it), the all-annotator rows are left
+    empty and documents are ranked by their agreement with the reference.
     """
     c = _Computation(label, reference)
     for order, item in enumerate(items):
@@ -679,4 +696,40 @@ def _unordered(
     for (a, b), n in counts.items():
         key = (a, b) if (a is not None and (b is None or a <= b)) else (b, a)
         out[key] += n
+    return out
+
+
+@dataclass(slots=True)
+class AnnotatorAgreement:
+    """How one annotator agrees with the others (or with the reference): pairs involving them, pooled."""
+
+    annotator: str
+    documents: int = 0  # (document, other annotator) pairs both accepted
+    spans: SpanCounts = field(default_factory=SpanCounts)
+    kappa: float | None = None  # mean of their pairwise κ
+    answered: int = 0
+    answers_agreed: float | None = None
+
+
+def by_annotator(report: Report) -> dict[str, AnnotatorAgreement]:
+    """Each annotator's pairs (all labels) pooled: span counts with the annotator as ``b`` (so precision
+    and recall are theirs against the others), the mean of their κ and their share of agreed answers."""
+    out: dict[str, AnnotatorAgreement] = {}
+    kappas: dict[str, list[float]] = {}
+    agreed: Counter[str] = Counter()
+    for f in report.pairs:
+        if f.label is not None or f.a is None or f.b is None:
+            continue
+        for me, other_is_a in ((f.b, True), (f.a, False)):
+            row = out.setdefault(me, AnnotatorAgreement(me))
+            row.documents += f.documents
+            s = f.spans
+            row.spans.add(s if other_is_a else SpanCounts(s.b, s.a, s.exact, s.b_found, s.a_found))
+            if f.kappa is not None:
+                kappas.setdefault(me, []).append(f.kappa)
+            row.answered += f.answered
+            agreed[me] += f.answers_same
+    for name, row in out.items():
+        row.kappa = _mean(kappas.get(name))
+        row.answers_agreed = agreed[name] / row.answered if row.answered else None
     return out

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reader.commands.importing", "import .txt files, directories or JSONL into the store"),
     "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
+    "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
 }
 
 
