@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
     "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
+    "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
 }
 
 

@@ -330,26 +330,27 @@ LABELS = ["PERSON", "LOCATION", "QUOTE"]
 WORDS = ["قال", "محمد", "في", "غزة", "«", "نعم", "»", "."]
 
 
+TEXT_WORDS = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8)
+ANSWERS = st.sampled_from(["accept", "accept", "accept", "reject", None])
+RAW_SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6), st.sampled_from(LABELS)), max_size=4)
+DOC_COUNT = st.integers(1, 4)
+
+
 @st.composite
 def corpora(draw: st.DrawFn) -> list[Item]:
     out = []
-    for d in range(draw(st.integers(1, 4))):
-        words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8))
-        text = " ".join(words)
-        doc = Document(f"d{d}", text)
+    for d in range(draw(DOC_COUNT)):
+        text = " ".join(draw(TEXT_WORDS))
         codings = []
         for name in ["ali", "bea", "cem"]:
-            answer = draw(st.sampled_from(["accept", "accept", "accept", "reject", None]))
+            answer = draw(ANSWERS)
             if answer is None:
                 continue
-            raw = draw(
-                st.lists(
-                    st.tuples(st.integers(0, len(text) - 1), st.integers(1, 6), st.sampled_from(LABELS)), max_size=4
-                )
+            spans = frozenset(
+                (s % len(text), min(len(text), s % len(text) + n), label) for s, n, label in draw(RAW_SPANS)
             )
-            spans = frozenset((s, min(len(text), s + n), label) for s, n, label in raw)
             codings.append(Coding(name, answer, spans))
-        out.append(make_item(doc, codings))
+        out.append(make_item(Document(f"d{d}", text), codings))
     return out
 
 
