@@ -87,3 +87,15 @@ def test_gold_records_composes_with_the_exporters_record_stream(tmp_path: Path) 
         recs = records(store, ExportOptions(None, None, False, False), lambda _m: None)
         out = [(d.id, [(a.annotator, [s.origin for s in a.spans]) for a in anns]) for d, anns in gold_records(recs)]
     assert out == [("d1", [("gold:rana", ["review"])])]
+
+
+@pytest.mark.parametrize("name", ["gold", "gold:rana"])
+def test_the_app_refuses_to_annotate_as_the_gold_layer(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import main
+
+    store = tmp_path / "s.json"
+    assert main(["--store", str(store), "--annotator", name]) == 2
+    assert "reserved for adjudicated records" in capsys.readouterr().err
+    assert not store.exists()  # refused before anything is opened
