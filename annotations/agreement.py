@@ -149,6 +149,15 @@ class SpanCounts:
         sa, sb = set(spans_a), set(spans_b)
         return SpanCounts(len(sa), len(sb), len(sa & sb), _found(sa, sb), _found(sb, sa))
 
+    @staticmethod
+    def per_label(spans_a: dict[str, list[SpanKey]], spans_b: dict[str, list[SpanKey]]) -> dict[str, SpanCounts]:
+        """:meth:`of` for each label (spans grouped by label); matching never crosses labels, so
+        these add up to the counts over all labels."""
+        return {
+            label: SpanCounts.of(spans_a.get(label, ()), spans_b.get(label, ()))
+            for label in spans_a.keys() | spans_b.keys()
+        }
+
     @property
     def precision_exact(self) -> float | None:
         return self.exact / self.b if self.b else None
@@ -329,21 +338,26 @@ def make_item(doc: Document, codings: Iterable[Coding]) -> Item:
     return Item(doc.id, tokens, tuple(sorted(codings, key=lambda c: c.annotator)))
 
 
-def token_categories(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanKey]) -> list[Category]:
-    """Each token's value: the labels of the spans overlapping it (OUTSIDE when none)."""
-    cats: list[set[str] | None] = [None] * len(tokens)
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
+def labelled_tokens(starts: Sequence[int], ends: Sequence[int], spans: Iterable[SpanKey]) -> dict[int, Category]:
+    """The tokens (by index) that some span overlaps, with the labels of those spans. ``starts`` and
+    ``ends`` are the tokens' offsets, in order."""
+    cats: dict[int, set[str]] = {}
     for s, e, label in spans:
         first = bisect.bisect_right(ends, s)  # first token ending after the span starts
         last = bisect.bisect_left(starts, e)  # first token starting at or after the span ends
         for i in range(first, last):
-            cell = cats[i]
+            cell = cats.get(i)
             if cell is None:
                 cats[i] = {label}
             else:
                 cell.add(label)
-    return [OUTSIDE if c is None else frozenset(c) for c in cats]
+    return {i: frozenset(c) for i, c in cats.items()}
+
+
+def token_categories(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanKey]) -> list[Category]:
+    """Each token's value: the labels of the spans overlapping it (OUTSIDE when none)."""
+    sparse = labelled_tokens([s for s, _ in tokens], [e for _, e in tokens], spans)
+    return [sparse.get(i, OUTSIDE) for i in range(len(tokens))]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -462,22 +476,25 @@ class _Acc:
         self.answer_patterns: Counter[tuple[int, ...]] = Counter()
 
 
-def _binary(cats: list[Category], label: str) -> list[int]:
-    return [1 if label in c else 0 for c in cats]
+class _Coded:
+    """One accepted coding of one document, cut into token values (only labelled tokens are kept:
+    every other token is OUTSIDE, category id 0)."""
+
+    __slots__ = ("by_label", "ids", "spans_by_label")
+
+    def __init__(self, coding: Coding, starts: list[int], ends: list[int], ids: dict[Category, int]) -> None:
+        cats = labelled_tokens(starts, ends, coding.spans)
+        self.ids: dict[int, int] = {i: ids.setdefault(c, len(ids)) for i, c in cats.items()}
+        self.by_label: dict[str, set[int]] = {}
+        for i, c in cats.items():
+            for label in c:
+                self.by_label.setdefault(label, set()).add(i)
+        self.spans_by_label: dict[str, list[SpanKey]] = {}
+        for span in coding.spans:
+            self.spans_by_label.setdefault(span[2], []).append(span)
 
 
-def _category_ids(ids: dict[Category, int], cats: list[Category]) -> list[int]:
-    out = []
-    for c in cats:
-        i = ids.get(c)
-        if i is None:
-            i = ids[c] = len(ids)
-        out.append(i)
-    return out
-
-
-def _of_label(spans: frozenset[SpanKey], label: str) -> list[SpanKey]:
-    return [s for s in spans if s[2] == label]
+_NONE: frozenset[int] = frozenset()
 
 
 class _Computation:
@@ -494,7 +511,7 @@ class _Computation:
         self.coder_tokens: Counter[int] = Counter()
         self.coder_label_tokens: Counter[tuple[str, int]] = Counter()
         self.labels: set[str] = set()
-        self.ids: dict[Category, int] = {}
+        self.ids: dict[Category, int] = {OUTSIDE: 0}
         self.answer_ids: dict[str, int] = {}
         self.documents: list[tuple[float, float, int, DocumentAgreement]] = []
         self.confusion: Counter[tuple[str | None, str | None]] = Counter()
@@ -528,7 +545,9 @@ class _Computation:
         if not pairs:
             return
         accepted = [c for c in codings if c.answer == "accept"]
-        cats = {c.annotator: token_categories(item.tokens, c.spans) for c in accepted}
+        starts = [t[0] for t in item.tokens]
+        ends = [t[1] for t in item.tokens]
+        coded = {c.annotator: _Coded(c, starts, ends, self.ids) for c in accepted}
         doc_labels = sorted({s[2] for c in accepted for s in c.spans})
         self.labels.update(doc_labels)
         ntok = len(item.tokens)
@@ -542,31 +561,46 @@ class _Computation:
             if ca.answer != "accept" or cb.answer != "accept":
                 scores.append(1.0 if ca.answer == cb.answer else 0.0)
                 continue
-            counts = SpanCounts.of(ca.spans, cb.spans)
+            xa, xb = coded[ca.annotator], coded[cb.annotator]
+            by_label = SpanCounts.per_label(xa.spans_by_label, xb.spans_by_label)
+            counts = SpanCounts()
+            for c in by_label.values():
+                counts.add(c)
             doc_spans.add(counts)
             f1 = counts.f1_exact
             scores.append(1.0 if f1 is None else f1)
             p.docs += 1
             p.tokens += ntok
             p.spans.add(counts)
-            xa, xb = cats[ca.annotator], cats[cb.annotator]
-            p.kappa_pairs.update(zip(_category_ids(self.ids, xa), _category_ids(self.ids, xb), strict=True))
+            union = xa.ids.keys() | xb.ids.keys()
+            p.kappa_pairs.update((xa.ids.get(i, 0), xb.ids.get(i, 0)) for i in union)
+            if ntok > len(union):
+                p.kappa_pairs[(0, 0)] += ntok - len(union)
             self.pair_tokens[(ca.annotator, cb.annotator)] += ntok
             for lab in doc_labels:
                 pl = self.pair(ca.annotator, cb.annotator, lab)
-                pl.spans.add(SpanCounts.of(_of_label(ca.spans, lab), _of_label(cb.spans, lab)))
-                pl.kappa_pairs.update(zip(_binary(xa, lab), _binary(xb, lab), strict=True))
+                if lab in by_label:
+                    pl.spans.add(by_label[lab])
+                ta, tb = xa.by_label.get(lab, _NONE), xb.by_label.get(lab, _NONE)
+                both = len(ta & tb)
+                pl.kappa_pairs[(1, 1)] += both
+                pl.kappa_pairs[(1, 0)] += len(ta) - both
+                pl.kappa_pairs[(0, 1)] += len(tb) - both
+                pl.kappa_pairs[(0, 0)] += ntok - len(ta) - len(tb) + both
                 self.pair_label_tokens[(ca.annotator, cb.annotator, lab)] += ntok
             self.confusion.update(_unordered(confusion(ca.spans, cb.spans)))
 
         doc_alpha = None
         units: Counter[tuple[int, ...]] = Counter()
         if len(accepted) >= 2:
-            columns = [_category_ids(self.ids, cats[c.annotator]) for c in accepted]
-            units.update(tuple(sorted(u)) for u in zip(*columns, strict=True))
+            columns = [coded[c.annotator].ids for c in accepted]
+            union = set().union(*columns)
+            units.update(tuple(sorted(col.get(i, 0) for col in columns)) for i in union)
+            if ntok > len(union):
+                units[(0,) * len(columns)] += ntok - len(union)
             doc_alpha = alpha_nominal(units)
         if self.reference is None:
-            self._add_all(codings, accepted, cats, doc_labels, ntok, doc_spans, units)
+            self._add_all(codings, [coded[c.annotator] for c in accepted], doc_labels, ntok, doc_spans, units)
         score = sum(scores) / len(scores)
         overlap = doc_spans.f1_overlap
         row = DocumentAgreement(
@@ -583,8 +617,7 @@ class _Computation:
     def _add_all(
         self,
         codings: list[Coding],
-        accepted: list[Coding],
-        cats: dict[str, list[Category]],
+        accepted: list[_Coded],
         doc_labels: list[str],
         ntok: int,
         doc_spans: SpanCounts,
@@ -605,11 +638,15 @@ class _Computation:
         self.coder_tokens[m] += ntok
         for lab in doc_labels:
             cl = self.every(lab)
-            binary = [_binary(cats[c.annotator], lab) for c in accepted]
-            cl.patterns.update(tuple(sorted(u)) for u in zip(*binary, strict=True))
+            # per token, how many coders gave it the label; a token nobody gave it is all zeros
+            coders = Counter(i for x in accepted for i in x.by_label.get(lab, _NONE))
+            for k, n in Counter(coders.values()).items():
+                cl.patterns[(0,) * (m - k) + (1,) * k] += n
+            if ntok > len(coders):
+                cl.patterns[(0,) * m] += ntok - len(coders)
             self.coder_label_tokens[(lab, m)] += ntok
-            for ca, cb in itertools.combinations(accepted, 2):
-                cl.spans.add(SpanCounts.of(_of_label(ca.spans, lab), _of_label(cb.spans, lab)))
+            for xa, xb in itertools.combinations(accepted, 2):
+                cl.spans.add(SpanCounts.of(xa.spans_by_label.get(lab, ()), xb.spans_by_label.get(lab, ())))
 
     def report(self) -> Report:
         labels = sorted(self.labels | ({self.label} if self.label is not None else set()))

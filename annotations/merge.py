@@ -73,6 +73,7 @@ class MergeResult:
     documents: dict[str, DocEntry] = field(default_factory=dict)
     doc_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stores holding each document
     records: dict[tuple[str, str], Annotation] = field(default_factory=dict)  # (doc id, annotator) -> record
+    contents: dict[tuple[str, str], str] = field(default_factory=dict)  # record_content of each record
     record_sources: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     superseded: list[Superseded] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -147,8 +148,9 @@ def merge(snapshots: Sequence[Snapshot]) -> MergeResult:
     for key in sorted(versions):
         slot = versions[key]
         ranked = sorted(slot.items(), key=lambda kv: (kv[1][0].updated, kv[0]), reverse=True)
-        (_, (winner, names)), *others = ranked
+        (content, (winner, names)), *others = ranked
         result.records[key] = winner
+        result.contents[key] = content
         result.record_sources[key] = tuple(sorted(names))
         if others:
             result.superseded.append(
@@ -215,18 +217,21 @@ def plan(result: MergeResult, target: Snapshot) -> Plan:
         dest[doc_id] = doc_id
 
     # the record each (document in the target, annotator) ends up with
-    final: dict[tuple[str, str], list[tuple[Annotation, tuple[str, ...]]]] = {}
+    final: dict[tuple[str, str], list[tuple[Annotation, str, tuple[str, ...]]]] = {}
     for key, rec in result.records.items():
         where = dest[key[0]]
-        moved = rec if where == key[0] else replace(rec.copy(), doc_id=where)
-        final.setdefault((where, key[1]), []).append((moved, result.record_sources[key]))
+        if where == key[0]:
+            entry = (rec, result.contents[key], result.record_sources[key])
+        else:
+            moved = replace(rec.copy(), doc_id=where)
+            entry = (moved, record_content(moved), result.record_sources[key])
+        final.setdefault((where, key[1]), []).append(entry)
     current = {(r.doc_id, r.annotator): record_content(r) for r in target.records}
     hashes = {d.id: d.hash for d in target.documents} | {d: result.documents[d].hash for d, _ in out.new_documents}
     for key in sorted(final):
-        ranked = sorted(final[key], key=lambda t: (t[0].updated, record_content(t[0])), reverse=True)
-        rec, names = ranked[0]
-        content = record_content(rec)
-        dropped = tuple((n, r.updated) for r, n in ranked[1:] if record_content(r) != content)
+        ranked = sorted(final[key], key=lambda t: (t[0].updated, t[1]), reverse=True)
+        rec, content, names = ranked[0]
+        dropped = tuple((n, r.updated) for r, c, n in ranked[1:] if c != content)
         if dropped:
             tie = any(u == rec.updated for _, u in dropped)
             out.superseded.append(Superseded(key[0], key[1], names, rec.updated, dropped, tie))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,7 +72,12 @@ def run(args: argparse.Namespace) -> int:
         target_snap = snapshot(target, target_name) if target is not None else Snapshot(target_name, (), ())
         result = merge([target_snap, *(snapshot(s, name) for name, s in opened.items())])
         if result.conflicts and not args.skip_conflicts:
-            raise UserError(_conflicts_message(result) + "\nnothing was written")
+            # the list goes first, one conflict a line; the error itself is one line, as all errors are
+            print(terminal_safe(_conflicts_message(result), keep_newlines=True), file=sys.stderr)
+            raise UserError(
+                f"{len(result.conflicts)} document id(s) have different texts in different stores (listed above); "
+                "nothing was written"
+            )
         todo = plan(result, target_snap)
         if target is not None and not args.dry_run:
             _write(target, opened, todo)
@@ -122,7 +128,7 @@ def _when(t: float) -> str:
 
 
 def _conflicts_message(result: MergeResult) -> str:
-    lines = [f"{len(result.conflicts)} document id(s) have different texts in different stores:"]
+    lines = [f"Conflicts: {len(result.conflicts)} document id(s) have different texts in different stores:"]
     for c in result.conflicts[:SHOW]:
         versions = "; ".join(f"text {h} in {', '.join(names)}" for h, names in c.versions)
         lines.append(f"  {c.doc_id}: {versions}")
@@ -163,7 +169,7 @@ def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Pl
         if len(superseded) > SHOW:
             lines.append(f"  … and {len(superseded) - SHOW} more")
     if result.conflicts:
-        lines.append("Left out (--skip-conflicts): " + _conflicts_message(result))
+        lines.append("Left out (--skip-conflicts). " + _conflicts_message(result))
     if result.orphans:
         lines.append(f"{len(result.orphans)} record(s) name a document their store does not hold; left out")
     if not records_in and not todo.new_documents:
