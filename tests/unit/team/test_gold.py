@@ -99,3 +99,25 @@ def test_the_app_refuses_to_annotate_as_the_gold_layer(
     assert main(["--store", str(store), "--annotator", name]) == 2
     assert "reserved for adjudicated records" in capsys.readouterr().err
     assert not store.exists()  # refused before anything is opened
+
+
+def test_gold_records_can_be_imported_from_native_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from reader.cli import main
+
+    line = {
+        "id": "d1",
+        "text": TEXT,
+        "spans": [{"start": 4, "end": 8, "label": "PERSON", "origin": "review"}],
+        "answer": "accept",
+        "annotator": "gold:rana",
+    }
+    src = tmp_path / "gold.jsonl"
+    src.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = tmp_path / "s.json"
+    assert main(["import", str(src), "--store", str(store)]) == 0
+    with Store.open(store, readonly=True) as s:
+        got = choose_gold([a for a in s.annotations()], s.document_hash("d1"))
+    assert got is not None and got.annotator == "gold:rana"
+    assert [(sp.key, sp.origin) for sp in got.spans] == [((4, 8, "PERSON"), "review")]
