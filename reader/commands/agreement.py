@@ -242,7 +242,8 @@ class _View:
         if self.report.pairs:
             return None
         if self.args.against is not None:
-            return f"No document has been answered both by {self.args.against} and by another annotator yet."
+            who = terminal_safe(self.args.against)
+            return f"No document has been answered both by {who} and by another annotator yet."
         return "No document has been answered (accept or reject) by two or more annotators yet."
 
     def _summary_table(self) -> str:
@@ -357,7 +358,7 @@ class _View:
             )
         if not rows:
             return "No annotation records yet."
-        against = "the others" if self.args.against is None else self.args.against
+        against = "the others" if self.args.against is None else terminal_safe(self.args.against)
         return f"Progress, and agreement with {against}\n" + table(
             [
                 "annotator",

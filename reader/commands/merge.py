@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         result = merge([target_snap, *(snapshot(s, name) for name, s in opened.items())])
         if result.conflicts and not args.skip_conflicts:
             # the list goes first, one conflict a line; the error itself is one line, as all errors are
-            print(terminal_safe(_conflicts_message(result), keep_newlines=True), file=sys.stderr)
+            print(_conflicts_message(result), file=sys.stderr)
             raise UserError(
                 f"{len(result.conflicts)} document id(s) have different texts in different stores (listed above); "
                 "nothing was written"
@@ -127,11 +127,21 @@ def _when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))
 
 
+def _safe(text: str) -> str:
+    """A user-supplied string (id, name, path) for the report: controls and line breaks made visible,
+    so it can neither drive the terminal nor forge a line of the report."""
+    return terminal_safe(text)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(_safe(n) for n in names)
+
+
 def _conflicts_message(result: MergeResult) -> str:
     lines = [f"Conflicts: {len(result.conflicts)} document id(s) have different texts in different stores:"]
     for c in result.conflicts[:SHOW]:
-        versions = "; ".join(f"text {h} in {', '.join(names)}" for h, names in c.versions)
-        lines.append(f"  {c.doc_id}: {versions}")
+        versions = "; ".join(f"text {h} in {_names(names)}" for h, names in c.versions)
+        lines.append(f"  {_safe(c.doc_id)}: {versions}")
     if len(result.conflicts) > SHOW:
         lines.append(f"  … and {len(result.conflicts) - SHOW} more")
     lines.append(
@@ -142,16 +152,17 @@ def _conflicts_message(result: MergeResult) -> str:
 
 
 def _superseded_line(s: Superseded) -> str:
-    older = "; ".join(f"{', '.join(names)} ({_when(t)})" for names, t in s.dropped)
+    older = "; ".join(f"{_names(names)} ({_when(t)})" for names, t in s.dropped)
     tie = " — same time, different content: kept by content order" if s.tie else ""
-    return f"  {s.doc_id} by {s.annotator}: kept {', '.join(s.kept_in)} ({_when(s.kept_updated)}); older: {older}{tie}"
+    kept = f"kept {_names(s.kept_in)} ({_when(s.kept_updated)})"
+    return f"  {_safe(s.doc_id)} by {_safe(s.annotator)}: {kept}; older: {older}{tie}"
 
 
 def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Plan) -> str:
     verb = "Would merge" if args.dry_run else "Merged"
     records_in = len(todo.imports) + len(todo.replacements)
     lines = [
-        f"{verb} {stores} store(s) into {args.into}:",
+        f"{verb} {stores} store(s) into {_safe(args.into)}:",
         f"  documents: {len(todo.new_documents)} added"
         + (f", {len(todo.folded)} imported without an id joined the document with their text" if todo.folded else ""),
         f"  records: {len(todo.imports)} added, {len(todo.replacements)} replaced or updated, "
@@ -174,4 +185,4 @@ def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Pl
         lines.append(f"{len(result.orphans)} record(s) name a document their store does not hold; left out")
     if not records_in and not todo.new_documents:
         lines.append("Nothing to do: the target already holds everything.")
-    return terminal_safe("\n".join(lines), keep_newlines=True)
+    return "\n".join(lines)  # every user string in it went through _safe

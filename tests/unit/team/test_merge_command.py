@@ -181,3 +181,21 @@ def test_refusals_are_clear(copies: tuple[Path, Path, Path], capsys: pytest.Capt
     with Store.open(master):  # someone is annotating in the target
         assert merge_cmd(a, "--into", master) == 2
         assert "in use by process" in capsys.readouterr().err
+
+
+def test_the_report_shows_hostile_ids_and_names_without_obeying_or_breaking_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target, copy = tmp_path / "t.json", tmp_path / "c.json"
+    doc = Document("d\x1b[2J\n  records: 99 added", T1)  # would clear the screen and forge a report line
+    who = "sa\x9bra"  # a C1 CSI in a name
+    with Store.open(target) as s:
+        put(s, doc, who, [Span(4, 8, "PERSON")], None, 1000.0)
+    copy_store(target, copy)
+    with Store.open(copy) as s:
+        s.set_answer(doc.id, who, "accept")
+    assert merge_cmd(copy, "--into", target) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out
+    assert not any(line.startswith("  records: 99") for line in out.splitlines())
+    assert "d␛[2J␊  records: 99 added by sa" in out
