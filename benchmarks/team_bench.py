@@ -7,7 +7,11 @@ would use (overlap 1, a 10% agreement sample that everyone labels), then times:
 * ``reader merge`` of two offline copies (each annotator's work split between them) into a copy of
   the unlabelled store.
 
-Run: python benchmarks/team_bench.py [--docs 100000] [--share 0.1]
+Run: python benchmarks/team_bench.py [--docs 100000] [--share 0.1] [--dir DIR]
+
+With ``--dir`` the stores are built there once and kept (reused by the next run with the same
+``--docs``), so the commands can also be timed on their own as whole processes, e.g.
+``reader agreement --store DIR/team.json``.
 """
 
 from __future__ import annotations
@@ -94,23 +98,30 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--share", type=float, default=0.1)
+    ap.add_argument("--dir", default=None, help="build the stores here and keep them")
+    ap.add_argument("--build-only", action="store_true")
     args = ap.parse_args()
     policy = RoutingPolicy(overlap=1, agreement_share=args.share, seed="bench")
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = Path(args.dir) if args.dir else Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        build(root / "team.json", args.docs, policy)
+        for name, split in (("team.json", None), ("a.json", 0), ("b.json", 1), ("master-empty.json", 2)):
+            if not (root / name).exists():
+                build(root / name, args.docs, policy if split != 2 else RoutingPolicy(overlap=1), split)
         took = time.perf_counter() - t0
-        print(f"built {args.docs} documents, 4 annotators, {args.share:.0%} agreement sample: {took:.1f} s")
+        print(f"{args.docs} documents, 4 annotators, {args.share:.0%} agreement sample: built in {took:.1f} s")
+        if args.build_only:
+            return
+        for suffix in ("", ".texts", ".journal"):
+            if (root / ("master-empty.json" + suffix)).exists():
+                shutil.copy(root / ("master-empty.json" + suffix), root / ("master.json" + suffix))
         timed("reader agreement (summary)", lambda: reader_main(["agreement", "--store", str(root / "team.json")]))
         timed(
             "reader agreement --by annotator",
             lambda: reader_main(["agreement", "--store", str(root / "team.json"), "--by", "annotator"]),
         )
         # two offline copies, merged into the unlabelled master
-        build(root / "a.json", args.docs, policy, split=0)
-        build(root / "b.json", args.docs, policy, split=1)
-        build(root / "master.json", args.docs, RoutingPolicy(overlap=1), split=2)  # documents only
         timed(
             "reader merge a b --into master (first time)",
             lambda: reader_main(
@@ -123,7 +134,6 @@ def main() -> None:
                 ["merge", str(root / "a.json"), str(root / "b.json"), "--into", str(root / "master.json")]
             ),
         )
-        shutil.rmtree(root, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole run: {peak:.0f} MB")
 
