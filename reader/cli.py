@@ -37,7 +37,8 @@ def _load(name: str) -> CommandModule:
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    epilog = "commands:\n" + "\n".join(f"  {n:<8} {help_}" for n, (_, help_) in COMMANDS.items())
+    width = max(map(len, COMMANDS))
+    epilog = "commands:\n" + "\n".join(f"  {n:<{width}}  {help_}" for n, (_, help_) in COMMANDS.items())
     epilog += "\n\nrun `reader COMMAND --help` for a command's options."
     parser = argparse.ArgumentParser(
         prog="reader",

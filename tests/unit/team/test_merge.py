@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.merge import DocEntry, MergeResult, Snapshot, merge, plan, record_content
-from annotations.model import Annotation, Span
+from annotations.model import Annotation, Answer, Span
 
 IDS = ["a", "b", "c"]
 HASHES = ["h1", "h2", "h3", "h4"]
@@ -36,7 +36,7 @@ SPANS = st.lists(
 DOC_IDS = st.lists(st.sampled_from(IDS), unique=True, max_size=3)
 DERIVED = st.lists(st.sampled_from(HASHES), unique=True, max_size=2)
 WHO = st.lists(st.sampled_from(ANNOTATORS), unique=True, max_size=2)
-ANSWER = st.sampled_from([None, "accept", "reject"])
+ANSWER: st.SearchStrategy[Answer | None] = st.sampled_from([None, "accept", "reject"])
 UPDATED = st.integers(1, 4)  # few values: ties happen
 HASH = st.sampled_from(HASHES)
 
