@@ -19,9 +19,7 @@ from annotations.agreement import (
     Coding,
     Item,
     SpanCounts,
-    alpha_from_table,
     codings_for,
-    cohen_kappa,
     compute,
     confusion,
     enough,
@@ -30,6 +28,7 @@ from annotations.agreement import (
 )
 from annotations.gold import GOLD, gold_annotator
 from annotations.model import Annotation, Document, Span, text_hash
+from annotations.reliability import alpha_from_table, cohen_kappa
 
 # --------------------------------------------------------------------------------------------------
 # Krippendorff's α: the worked examples of K. Krippendorff, "Computing Krippendorff's Alpha-Reliability"
