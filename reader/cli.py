@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reader.commands.importing", "import .txt files, directories or JSONL into the store"),
     "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
+    "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
+    "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
 }
 
 
@@ -35,7 +37,8 @@ def _load(name: str) -> CommandModule:
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    epilog = "commands:\n" + "\n".join(f"  {n:<8} {help_}" for n, (_, help_) in COMMANDS.items())
+    width = max(map(len, COMMANDS))
+    epilog = "commands:\n" + "\n".join(f"  {n:<{width}}  {help_}" for n, (_, help_) in COMMANDS.items())
     epilog += "\n\nrun `reader COMMAND --help` for a command's options."
     parser = argparse.ArgumentParser(
         prog="reader",

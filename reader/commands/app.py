@@ -10,6 +10,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from annotations.errors import UserError
+from annotations.gold import check_annotator_name
 from annotations.importing import input_files, iter_items
 from annotations.labels import LabelSchema
 from annotations.model import Document
@@ -71,6 +72,7 @@ def open_paths(store: Store, paths: list[str], annotator: str, schema: LabelSche
 def run(args: argparse.Namespace) -> int:
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
+    check_annotator_name(annotator)  # "gold" and "gold:NAME" are the adjudicated records' layer
     store = Store.open(args.store or default_store_path())
     try:
         if args.paths:
