@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import TextIO
 
 from annotations.errors import UserError
-from annotations.formats import brat, conll, doccano, label_studio, native, prodigy
+from annotations.formats import brat, conll, conll_nested, doccano, label_studio, native, prodigy
 from annotations.formats.common import ExportOptions, Record, Warn
 from annotations.store import Store
 
-EXPORT_FORMATS: tuple[str, ...] = ("native", "prodigy", "doccano", "label-studio", "brat", "conll")
+EXPORT_FORMATS: tuple[str, ...] = ("native", "prodigy", "doccano", "label-studio", "brat", "conll", "conll-nested")
 DIRECTORY_FORMATS: frozenset[str] = frozenset({"brat"})
 
 __all__ = ["DIRECTORY_FORMATS", "EXPORT_FORMATS", "ExportOptions", "export", "records"]
@@ -54,21 +54,22 @@ def export(
     """Write the store in ``fmt`` to ``out`` (a text stream, or a directory for brat); return the count
     of records written. Raises UserError if a span does not re-slice from its document text."""
     recs = records(store, options, warn, on_progress)
-    pending = options.include_pending
     if fmt == "brat":
         if not isinstance(out, Path):
             raise UserError("brat export writes a directory: give --out DIR")
-        return brat.write(recs, out, warn, pending)
+        return brat.write(recs, out, options, warn)
     if isinstance(out, Path):
         raise UserError(f"{fmt} export writes a stream")
     if fmt == "native":
-        return native.write(recs, out, warn, pending)
+        return native.write(recs, out, options, warn)
     if fmt == "prodigy":
-        return prodigy.write(recs, out, warn, pending)
+        return prodigy.write(recs, out, options, warn)
     if fmt == "doccano":
-        return doccano.write(recs, out, warn, pending)
+        return doccano.write(recs, out, options, warn)
     if fmt == "label-studio":
-        return label_studio.write(recs, out, warn, pending)
+        return label_studio.write(recs, out, options, warn)
     if fmt == "conll":
-        return conll.write(recs, out, warn, pending)
+        return conll.write(recs, out, options, warn)
+    if fmt == "conll-nested":
+        return conll_nested.write(recs, out, options, warn)
     raise UserError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")

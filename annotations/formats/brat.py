@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotations.formats.common import Record, Warn, kept_spans, span_text
+from annotations.formats.common import ExportOptions, Record, Warn, kept_spans, span_text
 from annotations.model import Annotation, Document, Span
 
 NAME = "brat"
@@ -47,7 +47,8 @@ def ann_text(doc: Document, ann: Annotation | None, include_pending: bool = Fals
     return "".join(lines)
 
 
-def write(records: Iterator[Record], out_dir: Path, warn: Warn, include_pending: bool = False) -> int:
+def write(records: Iterator[Record], out_dir: Path, options: ExportOptions, warn: Warn) -> int:
+    include_pending = options.include_pending
     out_dir.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     labels: set[str] = set()

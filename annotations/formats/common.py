@@ -22,6 +22,7 @@ class ExportOptions:
     answers: frozenset[str] | None = None  # only records with one of these answers ("none" = unanswered)
     include_pending: bool = False  # keep pending suggestions (native marks them "pending": true)
     skip_stale: bool = False  # leave out (with a warning) records made on an older text, instead of failing
+    comments: bool = False  # CoNLL layouts: "# id = ..." document headers (exact round trips; not CoNLL-2003)
 
 
 def span_text(doc: Document, ann: Annotation | None, span: Span) -> str:

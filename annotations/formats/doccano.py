@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.formats.common import Record, Warn, flat, jsonl, kept_spans, span_text
+from annotations.formats.common import ExportOptions, Record, Warn, flat, jsonl, kept_spans, span_text
 from annotations.model import Annotation, Document
 
 NAME = "doccano"
@@ -19,7 +19,8 @@ def record(doc: Document, ann: Annotation | None, include_pending: bool = False)
     return {"id": doc.id, "text": doc.text, "label": labels, "meta": doc.meta}
 
 
-def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: bool = False) -> int:
+def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
+    include_pending = options.include_pending
     n = 0
     for doc, ann in flat(records):
         out.write(jsonl(record(doc, ann, include_pending)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.formats.common import Record, Warn, kept_spans, span_text
+from annotations.formats.common import ExportOptions, Record, Warn, kept_spans, span_text
 from annotations.model import Annotation, Document
 
 NAME = "label-studio"
@@ -29,7 +29,8 @@ def task(doc: Document, anns: list[Annotation], include_pending: bool = False) -
     return {"data": {"text": doc.text, "id": doc.id, "meta": doc.meta}, "annotations": annotations}
 
 
-def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: bool = False) -> int:
+def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
+    include_pending = options.include_pending
     import json
 
     n = 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.formats.common import Record, Warn, flat, jsonl, kept_spans, span_text
+from annotations.formats.common import ExportOptions, Record, Warn, flat, jsonl, kept_spans, span_text
 from annotations.model import Annotation, Document
 
 NAME = "native"
@@ -35,7 +35,8 @@ def record(doc: Document, ann: Annotation | None, include_pending: bool = True) 
     }
 
 
-def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: bool = True) -> int:
+def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
+    include_pending = options.include_pending
     n = 0
     for doc, ann in flat(records):
         out.write(jsonl(record(doc, ann, include_pending)))

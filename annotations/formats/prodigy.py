@@ -13,25 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.formats.common import Record, Warn, flat, jsonl, kept_spans, span_text, stable_hash
+from annotations.formats.common import ExportOptions, Record, Warn, flat, jsonl, kept_spans, span_text, stable_hash
 from annotations.model import Annotation, Document
-from annotations.tokens import tokenize
+from annotations.tokens import tokenize_for
 
 NAME = "prodigy"
 
 
-def record(doc: Document, ann: Annotation | None, warn: Warn, include_pending: bool = False) -> dict[str, Any]:
-    tokens = tokenize(doc.text)
+def record(doc: Document, ann: Annotation | None, include_pending: bool = False) -> dict[str, Any]:
+    kept = kept_spans(ann, include_pending)
+    tokens = tokenize_for(doc.text, [(s.start, s.end) for s in kept])
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
     spans = []
-    for s in kept_spans(ann, include_pending):
+    for s in kept:
         text = span_text(doc, ann, s)
-        ts, te = starts.get(s.start), ends.get(s.end)
-        if ts is None or te is None:
-            warn(f"{doc.id}: span [{s.start}, {s.end}) {s.label} {text!r} does not align with token boundaries")
-            ts = next((i for i, t in enumerate(tokens) if t.end > s.start), 0)
-            te = max((i for i, t in enumerate(tokens) if t.start < s.end), default=ts)
+        ts, te = starts[s.start], ends[s.end]
         spans.append(
             {
                 "start": s.start,
@@ -59,9 +56,9 @@ def record(doc: Document, ann: Annotation | None, warn: Warn, include_pending: b
     return d
 
 
-def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: bool = False) -> int:
+def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
     n = 0
     for doc, ann in flat(records):
-        out.write(jsonl(record(doc, ann, warn, include_pending)))
+        out.write(jsonl(record(doc, ann, options.include_pending)))
         n += 1
     return n
