@@ -1,6 +1,8 @@
 """CoNLL-2003-style BIO: ``token<TAB>TAG`` per line, a blank line after each sentence, and spaCy's
 ``-DOCSTART- -X- O O`` line before each document, so ``spacy convert -c ner`` reads the file as it is.
 
+Only entity labels are written (by the label schema's groups; a label it does not know counts as
+an entity): quotations and boilerplate cover whole sentences and would hide the names inside them.
 Tokens come from :mod:`annotations.tokens`, split so every span boundary is a token boundary (حماس
 inside لحماس gives the tokens ل and حماس); whitespace is not written. Flat BIO holds one span per
 token: a span that overlaps one already placed (outer and earlier spans win) is reported through
@@ -15,21 +17,28 @@ but CoNLL-U tools and spaCy do not read it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from annotations.errors import UserError
-from annotations.formats.common import ExportOptions, Record, Warn, flat, kept_spans, span_text
+from annotations.formats.base import Format, Item, ReadContext
+from annotations.formats.common import ExportOptions, Record, Warn, entity_labels, flat, kept_spans, span_text
 from annotations.formats.conll_nested import header
-from annotations.formats.iob import DOCSTART_LINE, Unalignable, encode_flat, sentence_groups
+from annotations.formats.iob import DOCSTART_LINE, Unalignable, encode_flat, read_items, sentence_groups
 from annotations.model import Annotation, Document
 
 NAME = "conll"
 
 
 def lines(doc: Document, ann: Annotation | None, options: ExportOptions, warn: Warn) -> list[str]:
-    spans = kept_spans(ann, options.include_pending)
-    for s in spans:
+    every = kept_spans(ann, options.include_pending)
+    for s in every:
         span_text(doc, ann, s)
+    spans = entity_labels(options.groups(), every)
+    if len(spans) < len(every):
+        options.notes["quote and boilerplate spans are not in CoNLL (entity labels only; conll-nested holds them)"] += (
+            len(every) - len(spans)
+        )
     where = f"document {doc.id}" + (f", annotator {ann.annotator}" if ann is not None else "")
     try:
         enc = encode_flat(doc.text, spans)
@@ -50,3 +59,18 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
         out.write("\n".join(lines(doc, ann, options, warn)) + "\n")
         n += 1
     return n
+
+
+def read_import(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:
+    yield from read_items(path, ctx, "last")
+
+
+FORMAT = Format(
+    name=NAME,
+    summary="CoNLL-2003-style BIO of the entity labels (spacy convert -c ner reads it)",
+    output="text",
+    write=write,
+    suffix=".conll",
+    read_file=read_import,
+    file_suffixes=(".conll", ".iob", ".bio"),
+)

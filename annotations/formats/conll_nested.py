@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from annotations.errors import UserError
+from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import ExportOptions, Record, Warn, flat, kept_spans, span_text
 from annotations.formats.iob import (
     ColumnDocument,
@@ -38,6 +39,7 @@ from annotations.formats.iob import (
     Unalignable,
     encode_nested,
     read_columns,
+    read_items,
     sentence_groups,
 )
 from annotations.model import Annotation, Document, Span
@@ -114,3 +116,17 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
             out.write("\n".join(body) + "\n")
         n += 1
     return n
+
+
+def read_import(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:
+    yield from read_items(path, ctx, "all")
+
+
+FORMAT = Format(
+    name=NAME,
+    summary="nested CoNLL, Wojood layout (token, then IOB2 tags outer first)",
+    output="text",
+    write=write,
+    suffix=".txt",
+    read_file=read_import,
+)

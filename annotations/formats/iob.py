@@ -23,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from annotations.errors import UserError
@@ -384,3 +385,62 @@ def _align(text: str, words: Sequence[tuple[str, int]], where: str) -> list[tupl
         out.append((pos, pos + len(w)))
         pos += len(w)
     return out
+
+
+def sniff_nested(lines: Iterable[str], limit: int = 2000) -> bool:
+    """Whether a column file looks like stacked tags (a token line with two or more tags after the
+    token) rather than CoNLL-2003 columns (a middle column that is not a tag)."""
+    nested = False
+    for n, raw in enumerate(lines):
+        if n >= limit:
+            break
+        fields = raw.split()
+        if len(fields) < 3 or fields[0] == DOCSTART or _COMMENT.fullmatch(raw.strip()):
+            continue
+        if not all(is_tag(f) for f in fields[1:]):
+            return False
+        nested = True
+    return nested
+
+
+def to_item(doc: ColumnDocument, ctx: Any) -> Any:
+    """A read document as an import item (labels checked against the context's schema)."""
+    from annotations.formats import reading as rec
+    from annotations.model import ANSWERS, Document
+    from annotations.store import ImportedAnnotation
+    from annotations.userfiles import check_string
+
+    check_string(doc.text, "text")
+    labels_ok = [
+        Span(s.start, s.end, rec.label_of(s.label, ctx, f"span [{s.start}, {s.end})"), origin="imported")
+        for s in doc.spans
+    ]
+    document = Document(rec.doc_id(doc.id, doc.text), doc.text, source=ctx.source, line=doc.line, meta=doc.meta)
+    if doc.answer is not None and doc.answer not in ANSWERS:
+        raise UserError(f"unknown answer {doc.answer[:20]!r} (one of {', '.join(ANSWERS)})")
+    who = ctx.annotator if doc.annotator is None else rec.name_of(doc.annotator, "annotator")
+    if not labels_ok and doc.answer is None:
+        return document, []
+    return document, [ImportedAnnotation(who, labels_ok, doc.answer)]
+
+
+def read_items(path: Path, ctx: Any, columns: Literal["all", "last"]) -> Iterator[Any]:
+    """Import items from a column file; an error in one document is yielded and reading goes on
+    with the next document (a syntax error ends the file)."""
+    from annotations.userfiles import open_text_lines
+
+    name = str(path)
+    with open_text_lines(path) as fh:
+        docs = read_columns(fh, where=name, columns=columns)
+        while True:
+            try:
+                doc = next(docs)
+            except StopIteration:
+                return
+            except UserError as err:
+                yield err
+                return
+            try:
+                yield to_item(doc, ctx)
+            except UserError as err:
+                yield UserError(err.message, path=name, line=doc.line)

@@ -126,11 +126,10 @@ class Gazetteer:
     @classmethod
     def load(cls, path: str | Path) -> Gazetteer:
         """Read a ``.toml`` (``[[entry]] text=..., label=...``) or ``.jsonl`` gazetteer."""
+        from annotations.userfiles import read_text
+
         p = Path(path)
-        try:
-            raw = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot read gazetteer: {exc.strerror}", path=str(p)) from exc
+        raw = read_text(p)
         pairs: list[tuple[str, str]] = []
         if p.suffix.lower() == ".toml":
             try:

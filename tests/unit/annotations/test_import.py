@@ -137,7 +137,7 @@ def test_bad_txt(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str
     bad = tmp_path / "bad.txt"
     bad.write_bytes("سلام".encode() + b"\xc3\x28")
     assert main(["import", str(bad), "--store", str(seeded)]) == 2
-    assert f"{bad}: invalid UTF-8 at byte 8" in capsys.readouterr().err
+    assert f"{bad}:1: invalid UTF-8 at byte 8 (0xc3)" in capsys.readouterr().err
 
 
 def test_skip_invalid(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
