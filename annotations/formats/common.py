@@ -116,8 +116,20 @@ def stable_hash(*parts: Any) -> int:
     return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
 
 
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """JSON with UTF-8 text, except NEL, U+2028 and U+2029 escaped: readers that split lines the way
+    ``str.splitlines`` does (Python's, JavaScript's) would otherwise cut a record in two."""
+    s = json.dumps(obj, ensure_ascii=False, **kwargs)
+    if "\x85" in s or "\u2028" in s or "\u2029" in s:
+        s = s.translate(_LINE_SEPARATORS)
+    return s
+
+
 def jsonl(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps(obj, separators=(",", ":")) + "\n"
 
 
 def flat(records: Iterator[Record]) -> Iterator[tuple[Document, Annotation | None]]:

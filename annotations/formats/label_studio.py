@@ -25,7 +25,6 @@ Label Studio's browser counts offsets in UTF-16 code units: use ``--offsets utf1
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -37,6 +36,7 @@ from annotations.formats.common import (
     ExportOptions,
     Record,
     Warn,
+    dumps,
     from_label_studio,
     kept_spans,
     offset_map,
@@ -100,7 +100,7 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
     out.write("[")
     for doc, anns in records:
         n += 1
-        out.write(("," if n > 1 else "") + "\n" + json.dumps(task(doc, anns, options, n), ensure_ascii=False))
+        out.write(("," if n > 1 else "") + "\n" + dumps(task(doc, anns, options, n)))
     out.write("\n]\n")
     return n
 
