@@ -33,7 +33,7 @@ from typing import Any
 from annotations.errors import UserError
 from annotations.formats import reading as rec
 from annotations.formats.base import Format, Item, ReadContext
-from annotations.formats.common import ExportOptions, Record, Warn, kept_spans, span_text, where
+from annotations.formats.common import ExportOptions, Record, Warn, dumps, kept_spans, span_text, where
 from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.store import ImportedAnnotation
 from annotations.userfiles import check_string, decode, read_bytes
@@ -146,7 +146,7 @@ def write(records: Iterator[Record], out_dir: Path, options: ExportOptions, warn
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     (out_dir / "annotation.conf").write_text(conf, encoding="utf-8")
     listing = {"format": "reader brat export", "version": 1, "files": manifest}
-    (out_dir / MANIFEST).write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out_dir / MANIFEST).write_text(dumps(listing, indent=1) + "\n", encoding="utf-8")
     return n
 
 

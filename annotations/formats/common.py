@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -116,15 +117,18 @@ def stable_hash(*parts: Any) -> int:
     return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
 
 
-_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# Valid JSON escapes for what must never reach a terminal raw or split a line: C1 controls (NEL
+# among them), U+2028/U+2029, and the bidi controls that reorder what follows them. The data is the
+# same; `reader export` to a terminal or a pager shows them as escapes, and line splitters that
+# follow str.splitlines (Python, JavaScript) do not cut a record in two.
+_UNSAFE = re.compile("[\x80-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def dumps(obj: Any, **kwargs: Any) -> str:
-    """JSON with UTF-8 text, except NEL, U+2028 and U+2029 escaped: readers that split lines the way
-    ``str.splitlines`` does (Python's, JavaScript's) would otherwise cut a record in two."""
+    """JSON with UTF-8 text, control and bidi characters escaped."""
     s = json.dumps(obj, ensure_ascii=False, **kwargs)
-    if "\x85" in s or "\u2028" in s or "\u2029" in s:
-        s = s.translate(_LINE_SEPARATORS)
+    if _UNSAFE.search(s) is not None:
+        s = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
     return s
 
 

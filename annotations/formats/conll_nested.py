@@ -71,7 +71,7 @@ def nested_tags(text: str, spans: Iterable[Span]) -> Encoded:
 
 def header(doc: Document, ann: Annotation | None) -> list[str]:
     """The ``# key = value`` lines that make a document exact on import."""
-    import json
+    from annotations.formats.common import dumps
 
     out = [f"# id = {_one_line(doc.id)}"]
     if ann is not None:
@@ -79,8 +79,8 @@ def header(doc: Document, ann: Annotation | None) -> list[str]:
         if ann.answer is not None:
             out.append(f"# answer = {ann.answer}")
     if doc.meta:
-        out.append("# meta = " + json.dumps(doc.meta, ensure_ascii=False, separators=(",", ":")))
-    out.append("# text = " + json.dumps(doc.text, ensure_ascii=False))
+        out.append("# meta = " + dumps(doc.meta, separators=(",", ":")))
+    out.append("# text = " + dumps(doc.text))
     return out
 
 

@@ -134,7 +134,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
             if "start" not in value or "end" not in value:
                 raise UserError(f'{where_}: no "start"/"end" in "value"')
             start, end = offsets.span(value["start"], value["end"], where_)
-            rec.check_text(value.get("text"), text, start, end, where_)
+            rec.check_text(value.get("text"), text, start, end, where_, (value["start"], value["end"]))
             labels = value.get("labels")
             if not isinstance(labels, list) or not labels:
                 raise UserError(f'{where_}: "labels" must be a non-empty list')

@@ -94,7 +94,7 @@ def _span(s: Any, text: str, ctx: ReadContext, offsets: rec.Offsets, i: int) -> 
             raise UserError(f'{what}: no "{k}"')
     start, end = offsets.span(s["start"], s["end"], what)
     label = rec.label_of(s["label"], ctx, what)
-    rec.check_text(s.get("text"), text, start, end, what)
+    rec.check_text(s.get("text"), text, start, end, what, (s["start"], s["end"]))
     origin = s.get("origin", "imported")
     if origin not in ORIGINS:
         raise UserError(f"{what}: unknown origin {str(origin)[:20]!r}")

@@ -75,7 +75,10 @@ class OffsetMap:
         """The code-point offset for ``offset`` in this unit; UserError if it is outside the text or
         (UTF-16) falls between the two halves of a surrogate pair."""
         if not 0 <= offset <= self.length():
-            raise UserError(f"{what}: offset {offset} is outside the text ({self.length()} {_plural(self.unit)})")
+            hint = ""
+            if self.unit == "codepoint" and has_astral(self.text):
+                hint = " (the text has characters outside the BMP: are these UTF-16 offsets? try --offsets utf16)"
+            raise UserError(f"{what}: offset {offset} is outside the text ({self.length()} {_plural(self.unit)}){hint}")
         if self._starts is None:
             return offset
         if self.unit == "grapheme":

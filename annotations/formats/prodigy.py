@@ -119,7 +119,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
             if k not in s:
                 raise UserError(f'{what}: no "{k}"')
         start, end = offsets.span(s["start"], s["end"], what)
-        rec.check_text(s.get("text"), doc.text, start, end, what)
+        rec.check_text(s.get("text"), doc.text, start, end, what, (s["start"], s["end"]))
         spans.append(rec.imported_span(start, end, rec.label_of(s["label"], ctx, what)))
     answer = from_prodigy(obj.get("answer"), obj.get("_flagged"))
     who = ctx.annotator

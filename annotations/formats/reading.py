@@ -10,7 +10,7 @@ from typing import Any
 
 from annotations.errors import UserError
 from annotations.formats.base import ReadContext
-from annotations.formats.offsets import OffsetMap, differences
+from annotations.formats.offsets import UNITS, OffsetMap, differences
 from annotations.model import Document, Span, derive_id
 from annotations.userfiles import check_string, check_value
 
@@ -115,18 +115,25 @@ def label_of(label: Any, ctx: ReadContext, what: str) -> str:
     return label
 
 
-def check_text(given: Any, text: str, start: int, end: int, what: str) -> None:
-    """A span's own ``text`` must be the document's text at its offsets."""
-    if given is None:
+def check_text(given: Any, text: str, start: int, end: int, what: str, raw: tuple[Any, Any] | None = None) -> None:
+    """A span's own ``text`` must be the document's text at its offsets. ``raw`` (the offsets as the
+    file gave them) lets the message say which offset unit would have matched."""
+    if given is None or given == text[start:end]:
         return
-    if given != text[start:end]:
-        hint = ""
-        if isinstance(given, str):
-            for unit in differences(text):
-                hint = f" (the offsets may be in another unit: try --offsets {unit})"
-        raise UserError(
-            f"{what}: its text {str(given)[:60]!r} is not the text at [{start}, {end}): {text[start:end][:60]!r}{hint}"
-        )
+    hint = ""
+    if isinstance(given, str) and raw is not None:
+        for unit in UNITS:
+            try:
+                m = OffsetMap(text, unit)  # type: ignore[arg-type]
+                a, b = m.to_codepoint(raw[0], what), m.to_codepoint(raw[1], what)
+            except UserError:
+                continue
+            if (a, b) != (start, end) and text[a:b] == given:
+                hint = f" (the offsets look like {unit} offsets: try --offsets {unit})"
+                break
+    raise UserError(
+        f"{what}: its text {str(given)[:60]!r} is not the text at [{start}, {end}): {text[start:end][:60]!r}{hint}"
+    )
 
 
 def imported_span(start: int, end: int, label: str) -> Span:

@@ -4,7 +4,8 @@ The store is opened read-only, so exporting works while the app is open.
 
 Where the output goes (``--out``):
 
-* ``-`` (the default): standard output. Binary formats (spacy, parquet) refuse a terminal.
+* ``-`` (the default): standard output. Binary formats (spacy, parquet) refuse a terminal; text
+  written to a terminal shows controls as the app does (a pipe or file gets the data as it is).
 * a regular file, or a new path: written beside the target and renamed over it when complete, so a
   failed export (bad span, full disk) leaves the old file as it was. A symlink is followed: the file
   it points to is replaced, the link stays.
@@ -167,7 +168,7 @@ def output(out: str, kind: str) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _stdout(kind: str) -> Iterator[IO[Any]]:
+def _stdout(kind: str) -> Iterator[Any]:
     if kind == "binary":
         if sys.stdout.isatty():
             raise UserError("this format is binary and standard output is a terminal: give --out FILE")
@@ -178,11 +179,26 @@ def _stdout(kind: str) -> Iterator[IO[Any]]:
         return
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
     try:
-        yield stream
+        yield _TerminalSafe(stream) if sys.stdout.isatty() else stream
     finally:
         with contextlib.suppress(BrokenPipeError, ValueError):
             stream.flush()
         stream.detach()
+
+
+class _TerminalSafe:
+    """A text stream for a terminal: what a format writes as data (a CoNLL token that is an ESC) is
+    shown the way the app shows controls, so it cannot act on the terminal. Tabs and newlines stay."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write("\t".join(terminal_safe(part, keep_newlines=True) for part in text.split("\t")))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def _open_mode(kind: str) -> dict[str, Any]:
@@ -205,8 +221,11 @@ def _file(out: str, kind: str) -> Iterator[IO[Any]]:
             fh = open(out, **_open_mode(kind))  # noqa: SIM115
         except OSError as exc:
             raise UserError(describe_os_error(exc, "write"), path=out) from None
-        with fh:
-            yield fh
+        try:
+            with fh:
+                yield fh
+        except OSError as exc:
+            raise UserError(describe_os_error(exc, "write"), path=out) from None
         return
     target = Path(os.path.realpath(out))  # a symlink is followed: its target is replaced
     parent = target.parent

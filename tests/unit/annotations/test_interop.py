@@ -16,8 +16,6 @@ from pathlib import Path
 import brat_rules
 import pytest
 
-from annotations.formats import conll_nested
-from annotations.formats.iob import read_columns
 from annotations.model import Document, Span
 from annotations.store import Store
 from reader.cli import main
@@ -127,6 +125,7 @@ def test_prodigy_tokens_rebuild_the_text_in_spacy_and_every_span_is_strict(corpu
             assert (span.start, span.end - 1) == (s["token_start"], s["token_end"])
 
 
+@pytest.mark.slow
 def test_spacy_docbin(corpus: Path, tmp_path: Path) -> None:
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
@@ -177,6 +176,8 @@ def test_conll_is_strict_iob2_for_seqeval(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("seqeval")
     from seqeval.scheme import IOB2, Entities
 
+    from annotations.formats.iob import read_columns
+
     out = export(corpus, tmp_path / "x.conll", "conll")
     content = out.read_text(encoding="utf-8")
     assert not any(line.startswith("#") for line in content.splitlines())  # no comments by default
@@ -196,6 +197,8 @@ def test_conll_nested_layers_are_strict_iob2(corpus: Path, tmp_path: Path) -> No
     pytest.importorskip("seqeval")
     from seqeval.scheme import IOB2, Entities
 
+    from annotations.formats import conll_nested
+
     enc = conll_nested.nested_tags(T1, SARA)
     for layer in enc.layers():
         entities = Entities([layer], IOB2).entities[0]
@@ -206,6 +209,7 @@ def test_conll_nested_layers_are_strict_iob2(corpus: Path, tmp_path: Path) -> No
 # Parquet / Hugging Face datasets
 
 
+@pytest.mark.slow
 def test_parquet_loads_in_datasets_with_classlabel_tags(corpus: Path, tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
     out = export(corpus, tmp_path / "train.parquet", "parquet")
@@ -303,6 +307,7 @@ def test_label_studio_uses_its_own_fields(corpus: Path, tmp_path: Path) -> None:
     assert got["d 2", "sara"][1] == "skip" and got["d1", "sara"][1] == "accept"
 
 
+@pytest.mark.slow
 def test_label_studio_converter_reads_the_export(corpus: Path, tmp_path: Path) -> None:
     # issue 9 item 6: label-studio-converter crashed with KeyError: 'id' (tasks had no top-level id)
     converter = pytest.importorskip("label_studio_converter")
@@ -400,6 +405,8 @@ def test_real_doccano_files_import(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_conll_comment_lines_and_hash_tokens(tmp_path: Path) -> None:
+    from annotations.formats.iob import read_columns
+
     # issue 9 item 7: no "# id" lines by default (spacy convert fails on them: E177); a "#" token stays a token
     store = tmp_path / "s.json"
     with Store.open(store) as s:
