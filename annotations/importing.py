@@ -51,9 +51,7 @@ from annotations.userfiles import (
 )
 
 FORMATS_CHOICES: tuple[str, ...] = ("auto", "text", *IMPORT_FORMATS)
-FORMATS = FORMATS_CHOICES  # the --format choices of `reader import` (kept under its old name)
 RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json")
-JSONL_SUFFIXES = RECORD_SUFFIXES
 COLUMN_SUFFIXES = (".conll", ".iob", ".bio")
 WALKED_SUFFIXES = (".txt", ".ann", *RECORD_SUFFIXES, *COLUMN_SUFFIXES)
 

@@ -23,6 +23,7 @@ import says how many it saw.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -155,16 +156,24 @@ def write(records: Iterator[Record], out_dir: Path, options: ExportOptions, warn
 
 
 def _manifest(directory: Path) -> dict[str, Any]:
+    """The directory's ``reader-manifest.json`` (name -> id, annotator, answer, meta), or {}."""
     path = directory / MANIFEST
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(decode(read_bytes(path), str(path)))
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_manifest(str(path), mtime)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_manifest(path: str, mtime: int) -> dict[str, Any]:
+    try:
+        data = json.loads(decode(read_bytes(path), path))
     except ValueError as exc:
-        raise UserError(f"not valid JSON: {exc}", path=str(path)) from None
+        raise UserError(f"not valid JSON: {exc}", path=path) from None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
-        raise UserError('expected {"files": {NAME: {...}}}', path=str(path))
+        raise UserError('expected {"files": {NAME: {...}}}', path=path)
     return files
 
 
@@ -178,9 +187,6 @@ def read_file(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:
         yield err
 
 
-_manifests: dict[Path, dict[str, Any]] = {}
-
-
 def _read_pair(txt_path: Path, ann_path: Path, ctx: ReadContext) -> Item:
     raw = read_bytes(txt_path)
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -190,10 +196,7 @@ def _read_pair(txt_path: Path, ann_path: Path, ctx: ReadContext) -> Item:
         raise UserError("empty document", path=str(txt_path))
     check_string(text, "text")
     directory = ann_path.parent
-    if directory not in _manifests:
-        _manifests.clear()
-        _manifests[directory] = _manifest(directory)
-    entry = _manifests[directory].get(ann_path.stem, {})
+    entry = _manifest(directory).get(ann_path.stem, {})
     if not isinstance(entry, dict):
         entry = {}
     doc_id = rec.doc_id(entry.get("id", ann_path.stem), text)

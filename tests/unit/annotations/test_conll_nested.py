@@ -147,3 +147,24 @@ def test_property_encode_then_decode_gives_the_spans_back(case: tuple[str, list[
     assert got == {s.key for s in spans} - left
     # only same-label crossings are ever left out
     assert all(any(o.label == s.label and o.key != s.key for o in spans) for s, _ in enc.left_out)
+
+
+def test_the_whole_wojood_sample_reads_when_it_is_here() -> None:
+    shared = [p / "data" / "wojood" for p in (Path(__file__).parents[4] / "shared", Path("/work/shared"))]
+    src = next((p for p in shared if (p / "train.txt").is_file()), None)
+    if src is None:
+        pytest.skip("the Wojood sample is not here")
+    for name in ("train.txt", "val.txt"):
+        text = (src / name).read_text(encoding="utf-8")
+        docs = list(read_file(src / name))
+        assert len(docs) == len([s for s in text.split("\n\n") if s.strip()])
+        b_tags = sum(
+            line.split()[1:].count(t)
+            for line in text.splitlines()
+            if line
+            for t in set(line.split()[1:])
+            if t.startswith("B-")
+        )
+        spans = sum(len(d.spans) for d in docs)
+        # every B- tag starts a span; train.txt has one sentence that starts with I-FAC, read as a span too
+        assert b_tags <= spans <= b_tags + 1

@@ -226,3 +226,20 @@ def test_no_textual_or_rich() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize(("fmt", "module", "extra"), [("spacy", "spacy", "spacy"), ("parquet", "pyarrow", "parquet")])
+def test_optional_formats_say_how_to_install_what_is_missing(
+    filled: Path,
+    tmp_path: Path,
+    fmt: str,
+    module: str,
+    extra: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as if it were not installed
+    out = tmp_path / "x.bin"
+    assert main(["export", "--store", str(filled), "--format", fmt, "--out", str(out)]) == 2
+    assert f"pip install 'reader-arabic[{extra}]'" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".x.bin*"))
