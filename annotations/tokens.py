@@ -19,6 +19,7 @@ Words are maximal runs of letters, combining marks (harakat, shadda...), digits 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,7 +49,15 @@ def _range(a: int, b: int) -> str:
 # Invisible format characters that separate tokens like whitespace does (bidi marks, embeddings,
 # isolates, word joiner, BOM, zero-width space).
 INVISIBLE = "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_TOKEN = re.compile(rf"(?:[^\W_]|[{_marks_class()}\u200c\u200d])+|[^\s{INVISIBLE}]")
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern[str]:
+    """Built on first use: scanning the BMP for marks costs a tenth of a second, which commands that
+    never tokenise (most imports) should not pay."""
+    return re.compile(rf"(?:[^\W_]|[{_marks_class()}\u200c\u200d])+|[^\s{INVISIBLE}]")
+
+
 _GAP = re.compile(rf"[\s{INVISIBLE}]+")
 SENTENCE_END = frozenset({".", "!", "?", "؟", "…", "۔"})
 
@@ -78,7 +87,7 @@ def tokenize(text: str, boundaries: Iterable[int] = (), *, ends: Iterable[int] =
     # 1. base pieces: words and punctuation, and the gaps (whitespace/invisible runs) between them
     pieces: list[tuple[int, int, bool]] = []  # (start, end, is_gap)
     pos = 0
-    for m in _TOKEN.finditer(text):
+    for m in _token_pattern().finditer(text):
         s, e = m.span()
         if s > pos:
             pieces.append((pos, s, True))

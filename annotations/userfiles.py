@@ -166,13 +166,44 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def loads(text: str | bytes) -> Any:
-    """``json.loads`` that refuses NaN/Infinity and overflowing numbers; raises ValueError with the
-    reason (RecursionError for absurd nesting becomes a ValueError too)."""
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that refuses NaN/Infinity and overflowing numbers, and lone surrogates (a
+    ``\\ud800`` escape without its pair: not a character, and nothing can write it as UTF-8); raises
+    ValueError with the reason (RecursionError for absurd nesting becomes a ValueError too).
+
+    Decoded UTF-8 never holds a surrogate, so the value is searched for one only when the JSON text
+    has a surrogate escape."""
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+    if _ESCAPED_SURROGATE.search(text) is not None:
+        where = find_lone_surrogate(value)
+        if where is not None:
+            raise ValueError(f"lone surrogate in {where} (an escape like \\ud800 without its pair is not a character)")
+    return value
+
+
+def find_lone_surrogate(value: Any) -> str | None:
+    """Where in a decoded JSON value a string holds a lone surrogate (``"meta" > "title"``), or None."""
+    stack: list[tuple[Any, str]] = [(value, "the record")]
+    while stack:
+        v, where = stack.pop()
+        if isinstance(v, str):
+            if _SURROGATE.search(v) is not None:
+                return where
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                at = f'"{k}"' if where == "the record" else f'{where} > "{k}"'
+                if _SURROGATE.search(k) is not None:
+                    return f"a key of {where}"
+                stack.append((item, at))
+        elif isinstance(v, list):
+            stack.extend((item, f"{where} #{i + 1}") for i, item in enumerate(v))
+    return None
 
 
 def check_value(value: Any, what: str, *, max_depth: int = MAX_DEPTH) -> None:

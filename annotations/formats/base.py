@@ -38,6 +38,7 @@ class ReadContext:
     notes: Counter[str] = field(default_factory=Counter)
     # records whose text makes the offset unit matter: unit -> count (reported once per file)
     unit_matters: Counter[str] = field(default_factory=Counter)
+    units_checked: int = 0  # records checked for that (the first 1,000 with offsets in each file)
 
     def note(self, message: str, n: int = 1) -> None:
         if n:
@@ -51,13 +52,15 @@ class ReadContext:
                 "utf16": "characters outside the BMP (emoji), where UTF-16 offsets differ",
                 "grapheme": "letters with marks or other multi-character clusters, where grapheme offsets differ",
             }
+            sample = f" of the first {self.units_checked}" if self.units_checked >= 1000 else ""
             for unit, n in sorted(self.unit_matters.items()):
                 lines.append(
-                    f"{n} record{'s' if n > 1 else ''} with {what[unit]}: offsets were read as code points "
+                    f"{n}{sample} record{'s' if n > 1 else ''} with {what[unit]}: offsets were read as code points "
                     f"(if the file came from a browser UI in that mode, import again with --offsets {unit})"
                 )
         self.notes.clear()
         self.unit_matters.clear()
+        self.units_checked = 0
         return lines
 
 

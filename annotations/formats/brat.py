@@ -37,7 +37,7 @@ from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import ExportOptions, Record, Warn, dumps, kept_spans, span_text, where
 from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.store import ImportedAnnotation
-from annotations.userfiles import check_string, decode, read_bytes
+from annotations.userfiles import decode, read_bytes
 
 NAME = "brat"
 MANIFEST = "reader-manifest.json"
@@ -194,7 +194,6 @@ def _read_pair(txt_path: Path, ann_path: Path, ctx: ReadContext) -> Item:
     text = full[1:] if bom else full
     if not text:
         raise UserError("empty document", path=str(txt_path))
-    check_string(text, "text")
     directory = ann_path.parent
     entry = _manifest(directory).get(ann_path.stem, {})
     if not isinstance(entry, dict):
@@ -240,7 +239,6 @@ def _read_pair(txt_path: Path, ann_path: Path, ctx: ReadContext) -> Item:
     for ident, span in spans.items():
         if ident in notes:
             note = notes[ident]
-            check_string(note, "note")
             span = Span(span.start, span.end, span.label, origin="imported", note=note)
         out.append(span)
     who = ctx.annotator if entry.get("annotator") is None else rec.name_of(entry["annotator"], "annotator")

@@ -408,9 +408,7 @@ def to_item(doc: ColumnDocument, ctx: Any) -> Any:
     from annotations.formats import reading as rec
     from annotations.model import ANSWERS, Document
     from annotations.store import ImportedAnnotation
-    from annotations.userfiles import check_string
 
-    check_string(doc.text, "text")
     labels_ok = [
         Span(s.start, s.end, rec.label_of(s.label, ctx, f"span [{s.start}, {s.end})"), origin="imported")
         for s in doc.spans

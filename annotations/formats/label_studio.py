@@ -46,7 +46,6 @@ from annotations.formats.common import (
 )
 from annotations.model import Annotation, Document, Span
 from annotations.store import ImportedAnnotation
-from annotations.userfiles import check_string
 
 NAME = "label-studio"
 EMAIL_DOMAIN = "reader.local"
@@ -157,7 +156,6 @@ def _annotator(from_meta: Any, completed_by: Any, ctx: ReadContext, what: str) -
     if isinstance(completed_by, dict):
         mail = completed_by.get("email")
         if isinstance(mail, str) and mail:
-            check_string(mail, f"{what}: completed_by")
             return mail.removesuffix("@" + EMAIL_DOMAIN)
         completed_by = completed_by.get("id")
     if isinstance(completed_by, int) and not isinstance(completed_by, bool):

@@ -12,6 +12,9 @@ matters for a record.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
+import unicodedata
 from typing import Literal, get_args
 
 import regex
@@ -23,23 +26,82 @@ UNITS: tuple[str, ...] = get_args(Unit)
 _CLUSTER = regex.compile(r"\X")
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def has_astral(text: str) -> bool:
-    return not text.isascii() and max(text) > "\uffff"
+    return not text.isascii() and _ASTRAL.search(text) is not None
 
 
-def has_clusters(text: str) -> bool:
-    """Whether some grapheme cluster of ``text`` holds more than one code point."""
+# Characters the cluster rules can join to a neighbour besides marks: ZWNJ/ZWJ, Thai/Lao sara am,
+# halfwidth sound marks, regional indicators, emoji modifiers, tags, prepend marks, Hangul jamo and syllables.
+_JOINERS = [
+    (0x200C, 0x200D), (0x0E33, 0x0E33), (0x0EB3, 0x0EB3), (0xFF9E, 0xFF9F), (0x1F1E6, 0x1F1FF), (0x1F3FB, 0x1F3FF),
+    (0xE0020, 0xE007F), (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2),
+    (0x0D4E, 0x0D4E), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x111C2, 0x111C3), (0x1193F, 0x1193F),
+    (0x11941, 0x11941), (0x11A3A, 0x11A3A), (0x11A84, 0x11A89), (0x11D46, 0x11D46), (0x11F02, 0x11F02),
+    (0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF), (0xAC00, 0xD7A3),
+]  # fmt: skip
+
+
+@functools.cache
+def _candidates() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Every character that can share a grapheme cluster with a neighbour -- the marks (planes 0, 1
+    and 14 hold all of them) and :data:`_JOINERS` -- as a ``re`` class of the BMP ones (a bitmap: a
+    search costs microseconds) and a set of the others. Built once."""
+    planes = (*range(0x20000), *range(0xE0000, 0xE1000))
+    points = {cp for cp in planes if unicodedata.category(chr(cp)) in ("Mn", "Mc", "Me")}
+    points.update(cp for lo, hi in _JOINERS for cp in range(lo, hi + 1))
+    bmp = sorted(cp for cp in points if cp <= 0xFFFF)
+    parts: list[str] = []
+    i = 0
+    while i < len(bmp):
+        j = i
+        while j + 1 < len(bmp) and bmp[j + 1] == bmp[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(bmp[i])), re.escape(chr(bmp[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return re.compile("[" + "".join(parts) + "]"), frozenset(chr(cp) for cp in points if cp > 0xFFFF)
+
+
+def has_clusters(text: str, astral: bool | None = None) -> bool:
+    """Whether some grapheme cluster of ``text`` holds more than one code point (``astral``: whether
+    the text has characters outside the BMP, if the caller knows).
+
+    Fast: a search finds the characters that can join a neighbour, and only the clusters around them
+    are segmented (a cluster found that way has two code points whatever the true segmentation);
+    after many candidates that join nothing, the whole text is segmented."""
+    if "\r\n" in text:
+        return True
     if text.isascii():
-        return "\r\n" in text
-    return any(len(m.group()) > 1 for m in _CLUSTER.finditer(text))
+        return False
+    bmp, others = _candidates()
+    first = bmp.search(text)
+    if astral is None:
+        astral = has_astral(text)
+    if first is None and not astral:
+        return False
+    positions = [m.start() for m in bmp.finditer(text, first.start())] if first is not None else []
+    if astral:
+        positions += [i for i, ch in enumerate(text) if ch in others]
+    if len(positions) > 64:
+        return any(len(c.group()) > 1 for c in _CLUSTER.finditer(text))
+    for i in positions:
+        for at in (i - 1, i) if i else (i,):
+            found = _CLUSTER.match(text, at)
+            if found is not None and found.end() - at > 1 and found.end() > i:
+                return True
+    return False
 
 
 def differences(text: str) -> set[Unit]:
     """The units whose offsets differ from code points somewhere in ``text``."""
     out: set[Unit] = set()
-    if has_astral(text):
+    astral = has_astral(text)
+    if astral:
         out.add("utf16")
-    if has_clusters(text):
+    if has_clusters(text, astral):
         out.add("grapheme")
     return out
 

@@ -150,3 +150,17 @@ def test_property_offsets_convert_both_ways(text: str, unit: str) -> None:
         assert m.to_codepoint(u, "x") == cp
         if unit == "utf16":
             assert u == utf16(text, cp)
+
+
+JOINERS = [*"ab قَ😀👍🏽\r\n\u0301\x07\t", "\U0001f1f8", "\U0001f1e6", "\u1100", "\u1161", "\u11a8", "\uac00"]
+JOINERS += ["\u0600", "\u200d", "\u0903", "\u2028", "\U0001d165", "\U000e0100", "\x85", "\u0e33"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(JOINERS), max_size=8))
+def test_property_the_fast_cluster_check_agrees_with_full_segmentation(text: str) -> None:
+    import regex
+
+    from annotations.formats.offsets import has_clusters
+
+    assert has_clusters(text) == any(len(m.group()) > 1 for m in regex.finditer(r"\X", text))
