@@ -211,6 +211,7 @@ class ColumnDocument:
     answer: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     tokens: list[tuple[int, int]] = field(default_factory=list)  # each token's offsets in ``text``
+    exact: bool = False  # the text came from a "# text" line (else: tokens joined by spaces)
 
 
 @dataclass(slots=True)
@@ -350,6 +351,7 @@ def _finish(doc: _Pending, where: str) -> ColumnDocument:
         answer=c.get("answer") or None,
         meta=meta,
         tokens=offsets,
+        exact=text_given,
     )
 
 
@@ -438,6 +440,8 @@ def read_items(path: Path, ctx: Any, columns: Literal["all", "last"]) -> Iterato
             except UserError as err:
                 yield err
                 return
+            if not doc.exact:
+                ctx.note("documents rebuilt from their tokens joined by spaces (the file has no '# text' lines)")
             try:
                 yield to_item(doc, ctx)
             except UserError as err:
