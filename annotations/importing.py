@@ -35,7 +35,7 @@ from annotations.errors import UserError
 from annotations.formats import FORMATS as REGISTRY
 from annotations.formats import IMPORT_FORMATS, Item, ReadContext, detect_record, get
 from annotations.formats.brat import MANIFEST
-from annotations.formats.iob import sniff_nested
+from annotations.formats.columns import sniff_nested
 from annotations.formats.offsets import UNITS
 from annotations.labels import LabelSchema
 from annotations.model import Document, derive_id

@@ -22,9 +22,10 @@ from typing import TextIO
 
 from annotations.errors import UserError
 from annotations.formats.base import Format, Item, ReadContext
+from annotations.formats.columns import DOCSTART_LINE, read_items
 from annotations.formats.common import ExportOptions, Record, Warn, entity_labels, flat, kept_spans, span_text
 from annotations.formats.conll_nested import header
-from annotations.formats.iob import DOCSTART_LINE, Unalignable, encode_flat, read_items, sentence_groups
+from annotations.formats.iob import Unalignable, encode_flat, sentence_groups
 from annotations.model import Annotation, Document
 
 NAME = "conll"

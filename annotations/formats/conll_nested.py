@@ -32,16 +32,9 @@ from typing import TextIO
 
 from annotations.errors import UserError
 from annotations.formats.base import Format, Item, ReadContext
+from annotations.formats.columns import ColumnDocument, read_columns, read_items
 from annotations.formats.common import ExportOptions, Record, Warn, flat, kept_spans, span_text
-from annotations.formats.iob import (
-    ColumnDocument,
-    Encoded,
-    Unalignable,
-    encode_nested,
-    read_columns,
-    read_items,
-    sentence_groups,
-)
+from annotations.formats.iob import Encoded, Unalignable, encode_nested, sentence_groups
 from annotations.model import Annotation, Document, Span
 
 NAME = "conll-nested"

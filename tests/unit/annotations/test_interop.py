@@ -176,7 +176,7 @@ def test_conll_is_strict_iob2_for_seqeval(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("seqeval")
     from seqeval.scheme import IOB2, Entities
 
-    from annotations.formats.iob import read_columns
+    from annotations.formats.columns import read_columns
 
     out = export(corpus, tmp_path / "x.conll", "conll")
     content = out.read_text(encoding="utf-8")
@@ -405,7 +405,7 @@ def test_real_doccano_files_import(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_conll_comment_lines_and_hash_tokens(tmp_path: Path) -> None:
-    from annotations.formats.iob import read_columns
+    from annotations.formats.columns import read_columns
 
     # issue 9 item 7: no "# id" lines by default (spacy convert fails on them: E177); a "#" token stays a token
     store = tmp_path / "s.json"
