@@ -54,6 +54,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -168,6 +169,13 @@ class Store:
     @property
     def _texts_end(self) -> int:
         return self._manifest.texts_end
+
+    @staticmethod
+    def has_files(path: str | os.PathLike[str]) -> bool:
+        """Whether anything of a store is at ``path``: its main file, or (a damaged store) any of the
+        others. Opening then says what is wrong; with none of them there is no store."""
+        p = Path(os.path.abspath(os.fspath(path)))
+        return p.exists() or p.is_symlink() or any(p.parent.glob(glob_escape(p.name) + ".*"))
 
     # ---- opening and closing
     @classmethod
@@ -1509,11 +1517,37 @@ class Store:
         return True
 
     def update(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
-        """Apply ``change`` to a working copy of the stored record (created empty if missing); if it
-        returns True the new record is journaled (durable when this returns) and becomes current. The
-        generic mutation the named ones below are built on, for callers that change several fields at
-        once. The working copy holds no pending suggestion of the shared layer."""
-        return self._mutate(doc_id, annotator, change)
+        """Apply ``change`` to a working copy of the record (created empty if missing); if it returns
+        True the new record is journaled (durable when this returns) and becomes current. The generic
+        mutation, for callers that change several fields at once (an undo step, say).
+
+        The working copy is the record as :meth:`get_annotation` shows it: with the shared layer's
+        undecided suggestions as pending spans. What ``change`` does to them is kept as a decision of
+        this annotator (accepted: in the spans; removed: remembered in ``rejected``); the ones it leaves
+        alone stay in the layer, out of the stored record."""
+        layer = {s.key: s for s in self._layer(doc_id)}
+
+        def layered(work: Annotation) -> bool:
+            decided = {s.key for s in work.spans} | {s.key for s in work.rejected}
+            injected = [s for s in layer.values() if s.key not in decided]
+            work.spans.extend(injected)
+            changed = change(work)
+            # left as they were: still the layer's, not stored in the record
+            untouched = [s for s in injected if s in work.spans]
+            work.spans = [s for s in work.spans if s not in untouched]
+            kept = {s.key for s in work.spans} | {s.key for s in work.rejected}
+            for s in injected:
+                if s not in untouched and s.key not in kept:
+                    # gone from the spans without being accepted in another form (relabelled,
+                    # deleted): decided against, so the layer does not bring it back
+                    work.rejected.append(s)
+            return changed
+
+        return self._mutate(doc_id, annotator, layered)
+
+    def document_hash(self, doc_id: str) -> str:
+        """The text hash of a document, without reading its text."""
+        return self._docrec(doc_id)[1].hash
 
     def add_span(self, doc_id: str, annotator: str, span: Span) -> bool:
         """Add a span; False (and nothing written) if one with the same start, end and label exists."""

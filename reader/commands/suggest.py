@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if args.min_repeat < 0:
         raise UserError("--min-repeat must be 0 or more")
     store_path = Path(args.store) if args.store else default_store_path()
-    if not store_path.exists():
+    if not Store.has_files(store_path):
         raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
     gazetteer = Gazetteer()
     if not args.no_gazetteer:
