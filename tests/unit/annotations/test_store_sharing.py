@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotations.errors import StoreError
-from annotations.model import Document, Span
+from annotations.model import Annotation, Document, Span
 from annotations.store import Store
 
 TEXT = "قال الرئيس محمود عباس في رام الله اليوم إن المفاوضات مستمرة."
@@ -104,3 +104,29 @@ def test_suggestions_layer(path: Path) -> None:
         assert ro.suggestions("d0") == pending and ro.suggestions("d2") == []
         with pytest.raises(StoreError, match="read-only"):
             ro.add_suggestions([("d0", pending)])
+
+
+def test_update_sees_the_shared_suggestions_and_keeps_its_decisions(path: Path) -> None:
+    """What the session's undoable actions do through update(): accept, reject and relabel suggestions."""
+    a, b, c = (
+        Span(0, 3, "PERSON", "suggested", True),
+        Span(4, 10, "LOCATION", "suggested", True),
+        Span(11, 14, "X", "suggested", True),
+    )
+    with Store.open(path) as s:
+        s.add_suggestions([("d0", [a, b, c])])
+
+        def decide(record: Annotation) -> bool:
+            assert {x.key for x in record.spans} == {a.key, b.key, c.key}  # the change sees them pending
+            record.spans = [x for x in record.spans if x != a] + [a.accepted()]  # accept a
+            record.spans = [x for x in record.spans if x != b]  # delete b (no rejected entry)
+            return True
+
+        assert s.update("d0", "sara", decide)
+        sara = s.get_annotation("d0", "sara")
+        assert sara is not None
+        assert sara.spans == [a.accepted(), c]  # c still pending, from the layer
+        assert sara.rejected == [b]  # removed: decided against, it does not come back
+        stored = s._lookup("sara", "d0")
+        assert stored is not None and stored.spans == [a.accepted()]  # c stays the layer's
+        assert s.get_annotation("d0", "omar").spans == [a, b, c]  # type: ignore[union-attr]
