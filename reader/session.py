@@ -68,9 +68,13 @@ class Session:
     def __post_init__(self) -> None:
         if not self.ids:
             self.ids = self.store.document_ids()
-        self.answers: dict[str, str | None] = self.store.answers(self.annotator)
+        # only the answered documents (a missing id reads as None): no million-entry dict at open
+        self.answers: dict[str, str | None] = dict(self.store.answered(self.annotator))
         # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
-        self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
+        if len(self.ids) == len(self.store):  # every document: no need to look each one up
+            self.answered = sum(1 for a in self.answers.values() if a is not None)
+        else:
+            self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
         self._document: Document | None = None
         self._pending: dict[str, int] = {}  # pending suggestions per document, counted when first asked
         # Documents this session changed, most recent last: where z and Z go first.

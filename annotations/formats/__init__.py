@@ -92,12 +92,9 @@ def records(
     A document without a selected record is still exported (unlabelled) unless ``answers`` is given.
     """
     annotators = [options.annotator] if options.annotator is not None else store.annotators()
-    for n, doc in enumerate(store.iter_documents(), 1):
+    for n, (doc, records_of_doc) in enumerate(store.iter_annotated(annotators), 1):  # streamed shard by shard
         anns = []
-        for name in annotators:
-            ann = store.get_annotation(doc.id, name)
-            if ann is None:
-                continue
+        for ann in records_of_doc:
             if options.answers is not None and (ann.answer or "none") not in options.answers:
                 continue
             if options.skip_stale and ann.text_hash != doc.text_hash:

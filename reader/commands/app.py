@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
     check_annotator_name(annotator)  # "gold" and "gold:NAME" are the adjudicated records' layer
-    store = Store.open(args.store or default_store_path())
+    store = Store.open(args.store or default_store_path(), annotator=annotator)
     try:
         if args.paths:
             ids = open_paths(store, args.paths, annotator, schema)

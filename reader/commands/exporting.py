@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
 
     show = sys.stderr.isatty() if args.progress is None else args.progress
     store_path = Path(args.store) if args.store else default_store_path()
-    if not store_path.exists() and not store_path.is_symlink():
+    if not Store.has_files(store_path):
         raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
     with Store.open(store_path, readonly=True) as store:
         last = [0]

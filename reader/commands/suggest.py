@@ -2,9 +2,10 @@
 
 First mines lines that repeat over many documents (proposed as boilerplate), then runs the
 suggesters of :mod:`annotations.suggest` on each document and adds what they find, as pending spans
-with ``origin="suggested"``, to the annotator's own record, so they review them in the app. A span
-the record already has (same start, end and label, whatever its origin) is not added again, so
-running the command twice adds nothing the second time. All additions land in one atomic write.
+with ``origin="suggested"``, to the store's shared suggestions layer: every annotator reviews them in
+their own record (accepting or rejecting one decides it for them only). A span the layer already has
+(same start, end and label) is not added again, so running the command twice adds nothing the second
+time. All additions land in one atomic write, streamed (memory stays bounded at any corpus size).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from annotations.errors import UserError
 from annotations.model import Span
-from annotations.paths import default_annotator, default_store_path
-from annotations.store import ImportedAnnotation, Store
+from annotations.paths import default_store_path
+from annotations.store import Store
 from annotations.suggest import Gazetteer, learned_pairs, mine_repeated_lines, suggest_document
 
 DEFAULT_MIN_REPEAT = 3
@@ -57,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--annotator",
         default=None,
-        help="whose record gets the suggestions (default: your login name)",
+        help="no longer used: suggestions are shared by every annotator (kept so old scripts still run)",
     )
     parser.add_argument(
         "--min-repeat",
@@ -89,9 +90,8 @@ def _progress(enabled: bool, total: int, description: str) -> Iterator[Callable[
 def run(args: argparse.Namespace) -> int:
     if args.min_repeat < 0:
         raise UserError("--min-repeat must be 0 or more")
-    annotator = args.annotator or default_annotator()
     store_path = Path(args.store) if args.store else default_store_path()
-    if not store_path.exists():
+    if not Store.has_files(store_path):
         raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
     gazetteer = Gazetteer()
     if not args.no_gazetteer:
@@ -120,27 +120,20 @@ def run(args: argparse.Namespace) -> int:
 
                 repeated = mine_repeated_lines(texts(), args.min_repeat)
 
-        items = []
-        docs_with_new = 0
-        with _progress(show, total, "suggesting") as advance:
+        def items() -> Iterator[tuple[str, list[Span]]]:
+            # streamed into the shared suggestions layer shard by shard: memory stays bounded
             for doc in store.iter_documents():
-                existing = store.get_annotation(doc.id, annotator)
-                # a span already there, or a suggestion this annotator decided against, is not proposed again
-                have = {s.key for s in (*existing.spans, *existing.rejected)} if existing is not None else set()
-                new: list[Span] = [
-                    s for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated) if s.key not in have
-                ]
-                if new:
-                    docs_with_new += 1
-                    added.update(s.label for s in new)
-                    items.append((doc, [ImportedAnnotation(annotator, new)]))
+                yield doc.id, suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated)
                 advance()
-        if items:
-            store.import_items(items)
+
+        with _progress(show, total, "suggesting") as advance:
+            result = store.add_suggestions(items())
+        added.update(result.labels)
+        docs_with_new = result.documents
 
     print(
         f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names; "
-        f"added {sum(added.values())} suggestions to {docs_with_new} documents for {annotator}"
+        f"added {sum(added.values())} suggestions to {docs_with_new} documents (shared by every annotator)"
     )
     for label, n in sorted(added.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {label:<14} {n}")

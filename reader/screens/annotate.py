@@ -184,6 +184,13 @@ class AnnotateScreen(Screen[None]):
         # Everything loaded so far lives for the whole session: keep the cyclic garbage collector from
         # walking it again and again (full collections otherwise stall a key press now and then).
         gc.freeze()
+        # other annotators' (and importers') work on the same store shows within a second
+        self.set_interval(1.0, self._follow_store)
+
+    def _follow_store(self) -> None:
+        changes = self.session.store.refresh()
+        if changes.reloaded or any(doc_id == self.session.doc_id for doc_id, _ in changes.records):
+            self._refresh_spans()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)

@@ -45,7 +45,8 @@ def test_two_annotators_on_copies_merge_and_read_agreement(tmp_path: Path) -> No
     for name in ("sara", "omar"):
         (tmp_path / name).mkdir()
         for f in tmp_path.glob("team.json*"):
-            shutil.copy(f, tmp_path / name / f.name)
+            copy = shutil.copytree if f.is_dir() else shutil.copy  # the shards are a directory
+            copy(f, tmp_path / name / f.name)
         copies[name] = tmp_path / name / "team.json"
 
     terms = {name: Tmux() for name in copies}

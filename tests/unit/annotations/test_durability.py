@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import annotations.store.store as store_mod
 from annotations.model import Document, Span
 from annotations.store import Store
 
 WRITER = r"""
 import sys
-import annotations.store as store_mod
+import annotations.store.store as store_mod
 from annotations.model import Span
 store_mod.JOURNAL_LIMIT = 40  # fold often, so kills also land in the middle of rewrites
 path, start = sys.argv[1], int(sys.argv[2])
@@ -36,8 +37,9 @@ ROUNDS = 50
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments(tmp_path: Path) -> None:
+def test_sigkill_at_random_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "store.json"
+    monkeypatch.setattr(store_mod, "SHARD_SIZE", 2)  # three shards: a fold rewrites some of them
     with Store.open(path) as s:
         s.add_documents([Document(f"d{k}", "ن" * 20_000) for k in range(5)])
     script = tmp_path / "writer.py"
@@ -69,3 +71,10 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     assert len(returned) > 100
     with Store.open(path) as s:
         assert s.add_span("d0", "w", Span(19_999, 20_000, "PERSON")) in (True, False)
+    # after a clean close, nothing a kill left behind remains: only the files the manifest names
+    shards = {p.name for p in path.with_name("store.json.shards").iterdir()}
+    assert len([n for n in shards if not n.startswith(("ids.", "order."))]) == 3, shards
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store.json")) == [
+        "store.json", "store.json.commit.lock", "store.json.journal", "store.json.lock", "store.json.shards",
+        "store.json.texts",
+    ]  # fmt: skip

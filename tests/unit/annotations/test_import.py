@@ -23,8 +23,9 @@ def line(**kw: object) -> str:
 def fingerprint(store_path: Path) -> dict[str, str]:
     out = {}
     for p in sorted(store_path.parent.glob(store_path.name + "*")):
-        if not p.name.endswith(".lock"):
-            out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
+        for f in [p] if p.is_file() else sorted(p.rglob("*")):  # the shards are in a directory
+            if not f.name.endswith(".lock"):
+                out[str(f.relative_to(p.parent))] = hashlib.sha256(f.read_bytes()).hexdigest()
     return out
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-import annotations.store as store_mod
+import annotations.store.store as store_mod
 from annotations.errors import StoreError, UserError
 from annotations.model import Document, Span, derive_id
 from annotations.store import AtomicJSONStorage, Store
@@ -103,18 +103,23 @@ def test_persisted_and_reopened(store: Store, store_path: Path) -> None:
     with Store.open(store_path) as s:
         ann = s.get_annotation("a", "me")
         assert ann is not None and ann.answer == "flag" and ann.spans[0].note == "ملاحظة"
-    raw = store_path.read_text(encoding="utf-8")
+    (shard,) = store_path.with_name("store.json.shards").glob("0.*.json")
+    raw = shard.read_text(encoding="utf-8")
     assert "ملاحظة" in raw and "\\u" not in raw  # real Arabic, not escapes
-    assert store_path.with_name("store.json.journal").stat().st_size == 0  # folded on close
+    journal = store_path.with_name("store.json.journal").read_bytes()
+    assert journal.count(b"\n") == 1 and b'"op":"journal"' in journal  # folded on close: only its header
 
 
-def test_main_file_is_tinydb(store: Store, store_path: Path) -> None:
+def test_main_file_and_shards_are_tinydb(store: Store, store_path: Path) -> None:
     store.add_span("a", "me", Span(0, 3, "PERSON"))
     store.close()
     db = TinyDB(store_path, storage=AtomicJSONStorage)
-    assert {"meta", "documents", "annotations"} <= db.tables()
-    assert [d["id"] for d in db.table("documents").all()] == ["a", "b"]
-    assert db.table("annotations").all()[0]["annotator"] == "me"
+    assert {"meta", "shards"} <= db.tables()
+    (row,) = db.table("shards").all()
+    assert row["answers"] == {"me": ".-"}  # a record without an answer, no record
+    shard = TinyDB(store_path.with_name("store.json.shards") / row["file"], storage=AtomicJSONStorage)
+    assert [d["id"] for d in shard.table("documents").all()] == ["a", "b"]
+    assert shard.table("annotations").all()[0]["annotator"] == "me"
 
 
 def test_journal_replay_and_torn_line(store: Store, store_path: Path) -> None:
@@ -138,8 +143,8 @@ def test_corrupt_journal_middle_line_is_reported(store: Store, store_path: Path)
     journal = store.journal_path
     store._release()
     lines = journal.read_bytes().splitlines(keepends=True)
-    journal.write_bytes(lines[0][:20] + b"\n" + lines[1])
-    with pytest.raises(StoreError, match="journal line 1 is corrupt"):
+    journal.write_bytes(lines[0] + lines[1][:20] + b"\n" + lines[2])
+    with pytest.raises(StoreError, match="journal line 2 is corrupt"):
         Store.open(store_path)
 
 
@@ -155,17 +160,30 @@ def test_stale_generation_not_replayed(store: Store, store_path: Path) -> None:
         assert s.get_annotation("a", "me").spans == []  # type: ignore[union-attr]
 
 
-def test_second_process_is_refused(store: Store, store_path: Path) -> None:
+def test_same_annotator_twice_is_refused(store_path: Path) -> None:
+    with Store.open(store_path) as s:
+        s.add_documents([Document("a", TEXT_A)])
+    mine = Store.open(store_path, annotator="sara")
     code = (
         "import sys\nfrom annotations.store import Store\nfrom annotations.errors import StoreError\n"
-        f"try:\n    Store.open({str(store_path)!r})\nexcept StoreError as e:\n    print(e); sys.exit(3)\n"
-        f"with Store.open({str(store_path)!r}, readonly=True) as s:\n    print(len(s))\n"
+        f"try:\n    Store.open({str(store_path)!r}, annotator='sara')\n"
+        "except StoreError as e:\n    print(e); sys.exit(3)\n"
+        f"with Store.open({str(store_path)!r}, annotator='omar') as s:\n    s.add_span('a', 'omar', "
+        "__import__('annotations.model').model.Span(0, 3, 'PERSON'))\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert r.returncode == 3, r.stderr
-    assert f"is in use by process {os.getpid()}" in r.stdout
-    with pytest.raises(StoreError, match="in use"):
-        Store.open(store_path)  # also within one process
+    assert f"annotator sara is already working on store {store_path} in process {os.getpid()}" in r.stdout
+    with pytest.raises(StoreError, match="already working"):
+        Store.open(store_path, annotator="sara")  # also within one process
+    r = subprocess.run([sys.executable, "-c", code.replace("'sara'", "'other'")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr  # another annotator writes at the same time
+    mine.refresh()
+    assert mine.get_annotation("a", "omar") is not None
+    mine.add_span("a", "sara", Span(4, 10, "PERSON"))
+    mine.close()
+    with Store.open(store_path, readonly=True) as ro:
+        assert ro.annotators() == ["omar", "sara"]
 
 
 def test_readonly(store: Store, store_path: Path) -> None:
@@ -221,19 +239,20 @@ def test_journal_write_failure(store: Store, monkeypatch: pytest.MonkeyPatch) ->
     def boom(fd: int) -> None:
         raise OSError(5, "I/O error")
 
+    before = store.journal_path.read_bytes()
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(StoreError, match="I/O error"):
         store.add_span("a", "me", Span(0, 3, "PERSON"))
     monkeypatch.undo()
     assert store.get_annotation("a", "me") is None
-    assert store.journal_path.stat().st_size == 0
+    assert store.journal_path.read_bytes() == before
 
 
 def test_automatic_compaction(store: Store, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_mod, "JOURNAL_LIMIT", 5)
     for i in range(12):
         store.add_span("a", "me", Span(i, i + 1, "PERSON"))
-    assert store._journal_count == 2
+    assert store._jcount == 2
     store._release()
     with Store.open(store_path, readonly=True) as s:
         assert len(s.get_annotation("a", "me").spans) == 12  # type: ignore[union-attr]
@@ -263,6 +282,7 @@ def test_killed_import_tail_is_cut(store: Store, store_path: Path) -> None:
     with open(texts, "ab") as f:
         f.write(b'{"id":"half","text":"...')
     with Store.open(store_path) as s:
-        assert texts.stat().st_size == size
-        s.add_documents([Document("c", "نص ثالث")])
+        assert texts.stat().st_size > size  # nothing is cut at open
+        s.add_documents([Document("c", "نص ثالث")])  # an import cuts the unreferenced tail first
         assert s.get_document("c").text == "نص ثالث"
+        assert texts.read_bytes()[size:].startswith(b'{"id": "c"')

@@ -1,0 +1,148 @@
+"""Locks between the processes that write one store, all ``fcntl.flock`` on small files.
+
+:class:`OwnerLock` is held for the life of an open store by the one process that may act for an
+annotator (``PATH.annotator-HASH.lock``): the file holds that process's id, so the one refused can
+say who. The pid is written only once the store has been checked (a refused open leaves every file
+as it was), and a lock file created for a store that was never written is removed again on release.
+:class:`FileLock` is a short exclusive lock: ``PATH.lock`` around each journal append (so writers
+never interleave and each acts on the latest state), ``PATH.commit.lock`` around a fold or an import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+from pathlib import Path
+
+from annotations.errors import StoreError
+
+_BUSY = (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+
+
+def os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class FileLock:
+    """An exclusive flock on ``path`` (created if missing); re-entrant within one object."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._depth = 0
+        self.created = False
+
+    def _open(self) -> int:
+        if self._fd is None:
+            existed = self.path.exists()
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the lock file: {os_reason(exc)} (a writable store needs a writable "
+                    "directory; `reader export` opens it read-only)",
+                    path=str(self.path),
+                ) from exc
+            self.created = not existed
+        return self._fd
+
+    def acquire(self, *, blocking: bool = True) -> bool:
+        fd = self._open()
+        if self._depth == 0:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno in _BUSY and not blocking:
+                    return False
+                raise StoreError(f"cannot lock the store: {os_reason(exc)}", path=str(self.path)) from exc
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    @property
+    def held(self) -> bool:
+        return self._depth > 0
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def close(self, *, remove: bool = False) -> None:
+        if self._fd is not None:
+            if remove and self.created:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
+            os.close(self._fd)
+            self._fd = None
+            self._depth = 0
+
+
+class OwnerLock:
+    def __init__(self, path: Path, store: Path, who: str = "") -> None:
+        self.path = path
+        self.store = store
+        self.who = who  # the annotator, for the message
+        self.created = False
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise StoreError naming the process that has it."""
+        for _attempt in range(10):
+            existed = self.path.exists()
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the lock file: {os_reason(exc)} (a writable store needs a writable "
+                    "directory; `reader export` opens it read-only)",
+                    path=str(self.path),
+                ) from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                try:
+                    pid = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+                finally:
+                    os.close(fd)
+                if exc.errno not in _BUSY:
+                    raise StoreError(f"cannot lock the store: {os_reason(exc)}", path=str(self.path)) from exc
+                raise StoreError(
+                    f"annotator {self.who} is already working on store {self.store} in process {pid} "
+                    "(close that reader first, or work under another --annotator name)"
+                ) from None
+            # the file we locked must still be the one at the path (a releasing owner may unlink it)
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                self.created = not existed
+                return
+            os.close(fd)
+        raise StoreError("cannot lock the store (its lock file keeps changing)", path=str(self.path))
+
+    def claim(self) -> None:
+        """Record this process as the holder (after the store was found sound)."""
+        assert self._fd is not None
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, f"{os.getpid()}\n".encode(), 0)
+
+    def release(self, *, remove: bool = False) -> None:
+        if self._fd is None:
+            return
+        if remove:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+        os.close(self._fd)  # releases the flock
+        self._fd = None

@@ -1,0 +1,132 @@
+"""Several writers on one store (each its own Store, as separate processes would have), the shared
+suggestions layer and routing claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import StoreError
+from annotations.model import Annotation, Document, Span
+from annotations.store import Store
+
+TEXT = "قال الرئيس محمود عباس في رام الله اليوم إن المفاوضات مستمرة."
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    p = tmp_path / "store.json"
+    with Store.open(p) as s:
+        s.add_documents([Document(f"d{i}", TEXT) for i in range(5)])
+    return p
+
+
+def test_each_writer_acts_on_the_latest_state_and_sees_the_others(path: Path) -> None:
+    sara = Store.open(path, annotator="sara")
+    omar = Store.open(path, annotator="omar")
+    merge = Store.open(path)  # a writer that is no annotator (a merge, say) writing sara's record
+    sara.add_span("d0", "sara", Span(0, 3, "PERSON"))
+    merge.add_span("d0", "sara", Span(4, 10, "PERSON"))  # must not lose sara's span
+    sara.set_answer("d0", "sara", "accept")  # must not lose the merged span
+    omar.add_span("d1", "omar", Span(0, 3, "LOCATION"))
+    changes = sara.refresh()
+    assert ("d1", "omar") in changes.records and not sara.refresh()  # nothing new the second time
+    assert sara.get_annotation("d1", "omar").spans == [Span(0, 3, "LOCATION")]  # type: ignore[union-attr]
+    omar.refresh()
+    got = omar.get_annotation("d0", "sara")
+    assert got is not None and {s.key for s in got.spans} == {(0, 3, "PERSON"), (4, 10, "PERSON")}
+    assert got.answer == "accept"
+    for s in (sara, omar, merge):
+        s.close()
+    with Store.open(path, readonly=True) as ro:
+        assert ro.annotators() == ["omar", "sara"]
+        assert ro.answered("sara") == {"d0": "accept"}
+
+
+def test_a_fold_by_one_writer_is_followed_by_the_others(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotations.store.store as store_mod
+
+    monkeypatch.setattr(store_mod, "JOURNAL_LIMIT", 3)
+    a = Store.open(path, annotator="a")
+    b = Store.open(path, annotator="b")
+    for i in range(10):  # rotations and folds (in a's background thread) while b keeps acting
+        a.add_span("d2", "a", Span(i, i + 1, "X"))
+        b.add_span("d3", "b", Span(i, i + 1, "Y"))
+    a.compact()
+    b.refresh()
+    assert len(b.get_annotation("d2", "a").spans) == 10  # type: ignore[union-attr]
+    b.add_span("d2", "b", Span(0, 1, "Y"))
+    a.close()
+    b.close()
+    with Store.open(path, readonly=True) as ro:
+        assert len(ro.get_annotation("d2", "a").spans) == 10  # type: ignore[union-attr]
+        assert len(ro.get_annotation("d3", "b").spans) == 10  # type: ignore[union-attr]
+
+
+def test_claims_never_exceed_capacity(path: Path) -> None:
+    writers = [Store.open(path, annotator=f"w{i}") for i in range(4)]
+    got = [w.claim("d0", f"w{i}", 2) for i, w in enumerate(writers)]
+    assert got == [True, True, False, False]
+    assert writers[0].claim("d0", "w0", 2)  # holding one already
+    writers[3].refresh()
+    assert writers[3].claims("d0") == ["w0", "w1"]
+    with pytest.raises(ValueError):
+        writers[0].claim("d0", "w0", 0)
+    for w in writers:
+        w.close()
+    with Store.open(path, readonly=True) as ro:
+        assert ro.claims("d0") == ["w0", "w1"] and ro.claims("d1") == []
+
+
+def test_suggestions_layer(path: Path) -> None:
+    pending = [Span(0, 3, "PERSON", "suggested", pending=True, rule="r"), Span(4, 10, "LOCATION", "suggested", True)]
+    with Store.open(path) as s:
+        added = s.add_suggestions([("d0", pending), ("d1", pending[:1])])
+        assert (added.total, added.documents) == (3, 2)
+        again = s.add_suggestions([("d0", pending)])
+        assert again.total == 0  # idempotent
+        assert s.suggestions("d0") == pending
+        # each annotator reviews them in their own record
+        assert s.get_annotation("d0", "sara").spans == pending  # type: ignore[union-attr]
+        s.replace_span("d0", "sara", pending[0], pending[0].accepted())
+        assert s.remove_span("d0", "sara", pending[1])  # rejected: remembered
+        sara = s.get_annotation("d0", "sara")
+        assert sara is not None and sara.spans == [pending[0].accepted()] and sara.rejected == [pending[1]]
+        assert s.get_annotation("d0", "omar").spans == pending  # type: ignore[union-attr]
+        assert s.remove_span("d0", "sara", pending[0].accepted())  # an accepted suggestion deleted stays gone
+        assert s.get_annotation("d0", "sara").spans == []  # type: ignore[union-attr]
+        assert s.add_span("d0", "sara", pending[1])  # undoing the rejection
+        assert s.get_annotation("d0", "sara").spans == [pending[1]]  # type: ignore[union-attr]
+        with pytest.raises(KeyError):
+            s.add_suggestions([("nope", pending)])
+    with Store.open(path, readonly=True) as ro:
+        assert ro.suggestions("d0") == pending and ro.suggestions("d2") == []
+        with pytest.raises(StoreError, match="read-only"):
+            ro.add_suggestions([("d0", pending)])
+
+
+def test_update_sees_the_shared_suggestions_and_keeps_its_decisions(path: Path) -> None:
+    """What the session's undoable actions do through update(): accept, reject and relabel suggestions."""
+    a, b, c = (
+        Span(0, 3, "PERSON", "suggested", True),
+        Span(4, 10, "LOCATION", "suggested", True),
+        Span(11, 14, "X", "suggested", True),
+    )
+    with Store.open(path) as s:
+        s.add_suggestions([("d0", [a, b, c])])
+
+        def decide(record: Annotation) -> bool:
+            assert {x.key for x in record.spans} == {a.key, b.key, c.key}  # the change sees them pending
+            record.spans = [x for x in record.spans if x != a] + [a.accepted()]  # accept a
+            record.spans = [x for x in record.spans if x != b]  # delete b (no rejected entry)
+            return True
+
+        assert s.update("d0", "sara", decide)
+        sara = s.get_annotation("d0", "sara")
+        assert sara is not None
+        assert sara.spans == [a.accepted(), c]  # c still pending, from the layer
+        assert sara.rejected == [b]  # removed: decided against, it does not come back
+        stored = s._lookup("sara", "d0")
+        assert stored is not None and stored.spans == [a.accepted()]  # c stays the layer's
+        assert s.get_annotation("d0", "omar").spans == [a, b, c]  # type: ignore[union-attr]
