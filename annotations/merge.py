@@ -174,11 +174,10 @@ def merge(snapshots: Sequence[Snapshot]) -> MergeResult:
 class Plan:
     """What to write into the target so that it holds the merge result.
 
-    ``new_documents`` and ``imports`` go in one all-or-nothing import (records keep their own
-    created/updated times); ``replacements`` are written one by one through the store's generic
-    record update, which stamps them with the time of writing (the store's public API has no way to
-    write a record with an older time): a record that replaces a different version in the target,
-    one made on an older text, or one that carries rejected suggestions.
+    ``new_documents`` and ``imports`` go in one all-or-nothing import; ``replacements`` are written
+    one by one as whole records (``Store.put_record``): a record that replaces a different version in
+    the target, one made on an older text, or one that carries rejected suggestions. Either way a
+    record keeps its own created/updated times.
 
     A store holds a text once under a derived id: importing a document whose id was derived from
     its text into a store that has the text under another id adds nothing (it *is* that document).

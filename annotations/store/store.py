@@ -60,6 +60,7 @@ from types import TracebackType
 from typing import Any
 
 from annotations.errors import StoreError, UserError
+from annotations.gold import is_gold
 from annotations.model import Annotation, Document, Span
 from annotations.store import journal as jr
 from annotations.store.atomic import fsync_dir
@@ -1276,7 +1277,11 @@ class Store:
                 raise
         return added
 
-    def _layer(self, doc_id: str) -> list[Span]:
+    def _layer(self, doc_id: str, annotator: str | None = None) -> list[Span]:
+        """The shared suggestions of a document; none for a gold record (``gold:NAME``): suggestions
+        are for annotators, a reviewer's adjudication holds only what was decided."""
+        if annotator is not None and is_gold(annotator):
+            return []
         pos = self._index.position(doc_id)
         if pos is None:
             return []
@@ -1293,6 +1298,8 @@ class Store:
         layer: list[Span] | None = None,
     ) -> Annotation | None:
         """A record with the layer's suggestions it has not decided on added as pending spans."""
+        if is_gold(annotator):
+            return a
         layer = self._layer(doc_id) if layer is None else layer
         if not layer:
             return a
@@ -1501,19 +1508,7 @@ class Store:
             start = self._jpos
             fd = self._write_entry({"op": "ann", "rec": new})
             self._overlay[(annotator, doc_id)] = (self._jseq, new)
-        seq = self._jseq
-        try:
-            self._sync(fd)
-        except StoreError:
-            with self._append, self._state:  # nobody appended after it: take it back
-                if self._jfd is not None and self._jseq == seq and os.fstat(self._jfd).st_size == self._jpos:
-                    os.ftruncate(self._jfd, start)
-                    self._jpos, self._jline, self._jcount = start, self._jline - 1, self._jcount - 1
-                    if old_rec is None:
-                        self._overlay.pop((annotator, doc_id), None)
-                    else:
-                        self._overlay[(annotator, doc_id)] = old_rec
-            raise
+        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
         return True
 
     def update(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
@@ -1524,8 +1519,8 @@ class Store:
         The working copy is the record as :meth:`get_annotation` shows it: with the shared layer's
         undecided suggestions as pending spans. What ``change`` does to them is kept as a decision of
         this annotator (accepted: in the spans; removed: remembered in ``rejected``); the ones it leaves
-        alone stay in the layer, out of the stored record."""
-        layer = {s.key: s for s in self._layer(doc_id)}
+        alone stay in the layer, out of the stored record. A gold record (``gold:NAME``) sees no layer."""
+        layer = {s.key: s for s in self._layer(doc_id, annotator)}
 
         def layered(work: Annotation) -> bool:
             decided = {s.key for s in work.spans} | {s.key for s in work.rejected}
@@ -1544,6 +1539,63 @@ class Store:
             return changed
 
         return self._mutate(doc_id, annotator, layered)
+
+    def put_record(self, record: Annotation) -> bool:
+        """Write ``record`` as it is -- spans, decisions, answer, history and its own ``created`` and
+        ``updated`` times -- in place of the stored record of its (document, annotator); False (and
+        nothing written) if the store already holds exactly that. For copying records between stores
+        (``reader merge`` keeps the winning version's time): an annotator's action goes through
+        :meth:`update`, which stamps the time of the action.
+
+        Pending spans that are suggestions of this store's shared layer are left to the layer (the
+        record shows them anyway); a record made on an older text of the document is kept as such
+        (stale). Durable when it returns."""
+        if not isinstance(record, Annotation):
+            raise ValueError(f"expected an Annotation, got {type(record).__name__}")
+        self._check_writable()
+        if not isinstance(record.annotator, str) or not record.annotator:
+            raise ValueError(f"annotator must be a non-empty string, got {record.annotator!r}")
+        for t in (record.created, record.updated, record.seconds_spent):
+            if isinstance(t, bool) or not isinstance(t, int | float) or not math.isfinite(t) or t < 0:
+                raise ValueError(f"record times must be finite non-negative numbers, got {t!r}")
+        check_answer(record.answer)
+        chars = self._chars(record.doc_id)
+        for span in [*record.spans, *record.rejected]:
+            check_span(span, chars, record.doc_id)
+        layer = {s.key for s in self._layer(record.doc_id, record.annotator)}
+        new = record.copy()
+        new.spans = [s for s in new.spans if not (s.pending and s.key in layer)]
+        wanted = new.to_dict()
+        annotator, doc_id = record.annotator, record.doc_id
+        self._prepare()
+        with self._append, self._state:
+            self._catch_up(None, locked=True)
+            if self._record(annotator, doc_id) == wanted:
+                return False
+            self._seal_if_full()
+            old_rec = self._overlay.get((annotator, doc_id))
+            start = self._jpos
+            fd = self._write_entry({"op": "ann", "rec": wanted})
+            self._overlay[(annotator, doc_id)] = (self._jseq, wanted)
+        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
+        return True
+
+    def _sync_or_take_back(
+        self, fd: int, start: int, seq: int, annotator: str, doc_id: str, old_rec: tuple[int, Record] | None
+    ) -> None:
+        """fsync an appended record; if that fails and nobody appended after it, take it back."""
+        try:
+            self._sync(fd)
+        except StoreError:
+            with self._append, self._state:
+                if self._jfd is not None and self._jseq == seq and os.fstat(self._jfd).st_size == self._jpos:
+                    os.ftruncate(self._jfd, start)
+                    self._jpos, self._jline, self._jcount = start, self._jline - 1, self._jcount - 1
+                    if old_rec is None:
+                        self._overlay.pop((annotator, doc_id), None)
+                    else:
+                        self._overlay[(annotator, doc_id)] = old_rec
+            raise
 
     def document_hash(self, doc_id: str) -> str:
         """The text hash of a document, without reading its text."""
@@ -1584,7 +1636,7 @@ class Store:
             self._check_writable()
             self._docrec(doc_id)
             return False
-        layer = {s.key: s for s in self._layer(doc_id)}
+        layer = {s.key: s for s in self._layer(doc_id, annotator)}
 
         def change(a: Annotation) -> bool:
             a.spans = [s for s in a.spans if s.key != span.key]
@@ -1605,7 +1657,7 @@ class Store:
         if a is None or not a.has_span(old):
             raise KeyError(f"no span {old.key} by {annotator} on {doc_id}")
 
-        layer = {s.key: s for s in self._layer(doc_id)}
+        layer = {s.key: s for s in self._layer(doc_id, annotator)}
 
         def change(a: Annotation) -> bool:
             a.spans = [s for s in a.spans if s.key not in (old.key, new.key)]

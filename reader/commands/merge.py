@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.errors import UserError
@@ -101,26 +101,13 @@ def _write(target: Store, sources: dict[str, Store], todo: Plan) -> None:
     # one atomic import: the new documents with the records nobody had in the target
     target.import_items(items())
     for rec in todo.replacements:
-        target.update(rec.doc_id, rec.annotator, _replace_with(rec))
+        target.put_record(rec)  # the winning version as it is, with its own time
 
 
 def _imported(records: list[Annotation]) -> list[ImportedAnnotation]:
     return [
         ImportedAnnotation(r.annotator, list(r.spans), r.answer, r.created, r.updated, r.seconds_spent) for r in records
     ]
-
-
-def _replace_with(rec: Annotation) -> Callable[[Annotation], bool]:
-    def change(a: Annotation) -> bool:
-        a.text_hash = rec.text_hash
-        a.spans = list(rec.spans)
-        a.rejected = list(rec.rejected)
-        a.answer = rec.answer
-        a.created = rec.created
-        a.seconds_spent = rec.seconds_spent
-        return True
-
-    return change
 
 
 def _when(t: float) -> str:
@@ -168,11 +155,6 @@ def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Pl
         f"  records: {len(todo.imports)} added, {len(todo.replacements)} replaced or updated, "
         f"{todo.unchanged} already up to date",
     ]
-    if todo.replacements and not args.dry_run:
-        lines.append(
-            "  (a record that replaced a different version in the target carries the time of this merge as its "
-            "last update)"
-        )
     superseded = sorted([*result.superseded, *todo.superseded], key=lambda s: (s.doc_id, s.annotator, s.kept_updated))
     if superseded:
         lines.append(f"Newer versions kept ({len(superseded)}):")

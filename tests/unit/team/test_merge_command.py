@@ -112,6 +112,8 @@ def test_a_newer_version_replaces_the_targets_and_keeps_decisions_and_stale_reco
             return True
 
         s.update("d1", "sara", work)
+        edited = s.get_annotation("d1", "sara")
+    assert edited is not None
     assert merge_cmd(copy, "--into", target) == 0
     with Store.open(target, readonly=True) as s:
         got = s.get_annotation("d1", "sara")
@@ -120,6 +122,7 @@ def test_a_newer_version_replaces_the_targets_and_keeps_decisions_and_stale_reco
     assert [sp.key for sp in got.rejected] == [suggestion.key]
     assert got.answer == "accept"
     assert got.created == 990.0
+    assert got.updated == edited.updated  # the time sara made this version, not the time of the merge
 
 
 def test_a_document_imported_without_an_id_joins_the_target_document_with_its_text(tmp_path: Path) -> None:
