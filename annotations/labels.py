@@ -32,7 +32,7 @@ SCOPES: tuple[str, ...] = ("span", "line")
 RESERVED_KEYS: frozenset[str] = frozenset(
     [
         *"arsfunjkghxtcvwiz",
-        *"JZNCDGU",
+        *"JZNCDGUTA",
         *"?/.,[]{}",
         " ",
     ]

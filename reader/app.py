@@ -7,8 +7,10 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from reader.adjudicate import AdjudicationSession
 from reader.options import PendingPolicy, ViewOptions
 from reader.screens.annotate import AnnotateScreen
+from reader.screens.review import ReviewScreen
 from reader.session import Session
 from reader.theme import THEMES
 
@@ -40,7 +42,10 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.options.visual and self._driver is not None:
             self._driver.write(BIDI_EXPLICIT)
-        self.push_screen(AnnotateScreen(self.session, self.options, on_pending=self.on_pending))
+        if isinstance(self.session, AdjudicationSession):
+            self.push_screen(ReviewScreen(self.session, self.options))  # reader review
+        else:
+            self.push_screen(AnnotateScreen(self.session, self.options, on_pending=self.on_pending))
 
     def on_unmount(self) -> None:
         self.session.record_time()

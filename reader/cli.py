@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
     "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
     "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
+    "team": ("reader.commands.team", "set or show the routing policy: overlap, agreement share, team, blind"),
+    "review": ("reader.commands.review", "adjudicate: review documents two or more annotators answered, into gold"),
 }
 
 

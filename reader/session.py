@@ -36,6 +36,7 @@ from annotations.labels import LabelDef, LabelSchema
 from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.normalize import find_all
 from annotations.store import Store
+from reader.queue import Queue
 from reader.text.words import word_at
 
 Decision = Literal["accept", "reject"]
@@ -64,9 +65,13 @@ class Session:
     index: int = 0
     _opened_at: float = field(default_factory=time.monotonic)
     _titles: dict[str, str] = field(default_factory=dict)
+    # under a routing policy: the annotator's queue (``ids`` is its list) and opening a document claims it
+    queue: Queue | None = None
 
     def __post_init__(self) -> None:
-        if not self.ids:
+        if self.queue is not None:
+            self.ids = self.queue.ids  # the same list: the queue keeps it up to date
+        elif not self.ids:
             self.ids = self.store.document_ids()
         # only the answered documents (a missing id reads as None): no million-entry dict at open
         self.answers: dict[str, str | None] = dict(self.store.answered(self.annotator))
@@ -80,6 +85,9 @@ class Session:
         # Documents this session changed, most recent last: where z and Z go first.
         self._undo_trail: list[str] = []
         self._redo_trail: list[str] = []
+        # documents whose record this session wrote since the team screen last looked (its figures
+        # follow the others through Store.refresh(), which does not report this process's own writes)
+        self.touched: set[str] = set()
 
     # -- documents ---------------------------------------------------------------------------------
     @property
@@ -128,6 +136,51 @@ class Session:
         self.index = index
         return True
 
+    def take(self, index: int) -> tuple[int | None, list[str]]:
+        """Open the document at ``index``. Under a routing policy it is claimed first; one the others
+        took meanwhile leaves the queue and the next one is tried. Returns the index opened (None:
+        nothing from there on could be claimed; the current document stays open) and the ids lost."""
+        if self.queue is None:
+            self.go(index)
+            return self.index, []
+        current = self.doc_id if 0 <= self.index < len(self.ids) else None
+        if current is not None and self.queue.holds(current):
+            self.record_time()
+        lost: list[str] = []
+        # a failed claim removes that document, so the next one slides into the same index
+        while 0 <= index < len(self.ids):
+            doc_id = self.ids[index]
+            if self.queue.claim(doc_id):
+                self.index = index
+                self._opened_at = time.monotonic()
+                if lost:
+                    self._recount()
+                return index, lost
+            lost.append(doc_id)
+        self._follow_current(current)
+        return None, lost
+
+    def follow_claims(self, changed: set[str], *, everything: bool = False) -> bool:
+        """Under a routing policy: take in claims the others made (``Store.refresh()``); True if the
+        queue changed (documents the others filled up leave it; the open one stays)."""
+        if self.queue is None:
+            return False
+        current = self.doc_id if 0 <= self.index < len(self.ids) else None
+        if not self.queue.follow(changed, everything=everything):
+            return False
+        self._follow_current(current)
+        self._recount()
+        return True
+
+    def _follow_current(self, current: str | None) -> None:
+        try:
+            self.index = self.ids.index(current) if current is not None else 0
+        except ValueError:
+            self.index = max(0, min(self.index, len(self.ids) - 1))
+
+    def _recount(self) -> None:
+        self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
+
     def next_unanswered(self) -> int | None:
         n = len(self.ids)
         for step in range(1, n + 1):
@@ -143,6 +196,7 @@ class Session:
         # Only time with the document open counts; idle hours with the app open are capped.
         if spent > 0.5 and self.annotation() is not None:
             self.store.add_time(self.doc_id, self.annotator, min(spent, 1800.0))
+            self.touched.add(self.doc_id)
 
     # -- the one write path: an action and its undo step, journaled together --------------------------
     def _do(self, action: Action, doc_id: str | None = None) -> bool:
@@ -155,6 +209,7 @@ class Session:
         return changed
 
     def _changed(self, doc_id: str) -> None:
+        self.touched.add(doc_id)
         self._pending.pop(doc_id, None)
         annotation = self.annotation(doc_id)
         self._set_answer(doc_id, annotation.answer if annotation else None)

@@ -1345,6 +1345,20 @@ class Store:
         self._docrec(doc_id)
         return list(self._holders(doc_id))
 
+    def all_claims(self) -> dict[str, list[str]]:
+        """Every claimed document with its holders (documents nobody claimed are left out). Reads
+        every shard once (what an annotator's routed queue needs when the app opens); after that,
+        :meth:`refresh` says which documents' claims changed."""
+        with self._state:
+            out: dict[str, list[str]] = {}
+            for k in range(len(self._manifest.shards)):
+                for doc_id, holders in self._shard(k).claims.items():
+                    if holders:
+                        out[doc_id] = list(holders)
+            for doc_id, (_seq, holders) in self._claims.items():
+                out[doc_id] = list(holders)
+            return out
+
     def _holders(self, doc_id: str) -> list[str]:
         hit = self._claims.get(doc_id)
         if hit is not None:

@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from typing import Any
 
-from annotations.agreement import (
-    AnnotatorAgreement,
-    DocumentAgreement,
-    Figures,
-    Item,
-    Report,
-    by_annotator,
-    codings_for,
-    compute,
-    enough,
-    make_item,
-)
+from annotations.agreement import AnnotatorAgreement, DocumentAgreement, Figures, Report, by_annotator, compute
 from annotations.errors import UserError
-from annotations.gold import FINAL_ANSWERS, GOLD, is_gold
+from annotations.gold import GOLD, is_gold
 from annotations.paths import default_store_path
 from annotations.progress import Progress, progress
 from annotations.store import Store
+from annotations.teamdata import Collected, agreement_items
 from reader.commands.tables import DASH, json_text, number, table, write_csv
 from reader.text.sanitize import terminal_safe
 
@@ -76,36 +65,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=20, help="table rows of --by document (default 20; 0 for all)")
 
 
-class _Collected:
-    """Items read from the store, with what was seen on the way."""
-
-    def __init__(self) -> None:
-        self.stale = 0
-        self.labels: set[str] = set()
-
-
-def _items(store: Store, names: list[str], reference: str | None, seen: _Collected) -> Iterator[Item]:
-    answers = {name: store.answers(name) for name in names}
-    ordinary = [n for n in names if not is_gold(n)]
-    gold = [n for n in names if is_gold(n)]
-    for doc_id in store.document_ids():
-        answered = [n for n in ordinary if answers[n].get(doc_id) in FINAL_ANSWERS]
-        if reference == GOLD:
-            refs = [n for n in gold if answers[n].get(doc_id) in FINAL_ANSWERS]
-            if not refs or not answered:
-                continue
-            answered += refs
-        elif len(answered) < 2 or (reference is not None and reference not in answered):
-            continue
-        records = [a for a in (store.get_annotation(doc_id, n) for n in answered) if a is not None]
-        codings, stale = codings_for(records, store.document_hash(doc_id), reference=reference)
-        seen.stale += stale
-        for c in codings:
-            seen.labels.update(s[2] for s in c.spans)
-        if enough(codings, reference):
-            yield make_item(store.get_document(doc_id), codings)
-
-
 def run(args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise UserError(f"--limit must be 0 (all) or more, got {args.limit}")
@@ -120,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
             )
         if args.against == GOLD and not any(is_gold(n) for n in names):
             raise UserError("the store has no adjudicated (gold) records yet", path=str(store.path))
-        seen = _Collected()
-        report = compute(_items(store, names, args.against, seen), label=args.label, reference=args.against)
+        seen = Collected()
+        report = compute(agreement_items(store, names, args.against, seen), label=args.label, reference=args.against)
         progress_rows: dict[str, Progress] = {}
         if args.by == "annotator":
             progress_rows = progress(a for n in ordinary for a in store.annotations(annotator=n))
@@ -158,7 +117,7 @@ def _duration(seconds: float) -> str:
 
 class _View:
     def __init__(
-        self, args: argparse.Namespace, report: Report, seen: _Collected, progress_rows: dict[str, Progress]
+        self, args: argparse.Namespace, report: Report, seen: Collected, progress_rows: dict[str, Progress]
     ) -> None:
         self.args = args
         self.report = report

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.errors import UserError
 from annotations.gold import check_annotator_name
@@ -17,6 +18,10 @@ from annotations.model import Document
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
 from reader.options import DIRECTIONS, PENDING_POLICIES, THEMES, ViewOptions
+from reader.text.sanitize import terminal_safe
+
+if TYPE_CHECKING:
+    from reader.session import Session
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +74,29 @@ def open_paths(store: Store, paths: list[str], annotator: str, schema: LabelSche
     return ids
 
 
+def routed_session(store: Store, annotator: str, schema: LabelSchema, ids: list[str]) -> Session | None:
+    """The annotator's session: every document, or under the store's routing policy (``reader team``)
+    their queue, with its first document claimed. None (after saying why) if nothing is left for them."""
+    from reader.queue import Queue, load_policy
+    from reader.session import Session
+
+    policy = load_policy(store.path)
+    if policy is None:
+        return Session(store, annotator, schema, ids=ids)
+    queue = Queue(store, policy, annotator, ids)
+    session = Session(store, annotator, schema, queue=queue)
+    if session.take(0)[0] is None:
+        print(
+            terminal_safe(
+                f"reader: nothing left for {annotator}: every one of the {len(queue.universe)} document(s) has its "
+                f"annotators under the routing policy (overlap {policy.overlap}); `reader team --show` shows it"
+            ),
+            file=sys.stderr,
+        )
+        return None
+    return session
+
+
 def run(args: argparse.Namespace) -> int:
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
@@ -82,9 +110,10 @@ def run(args: argparse.Namespace) -> int:
                 open_paths(store, [str(p) for p in bundled_samples()], annotator, schema)
             ids = store.document_ids()
         from reader.app import BIDI_IMPLICIT, ReaderApp
-        from reader.session import Session
 
-        session = Session(store, annotator, schema, ids=ids)
+        session = routed_session(store, annotator, schema, ids)
+        if session is None:
+            return 0
         options = ViewOptions(
             direction=args.direction,
             show_marks=not args.hide_marks,

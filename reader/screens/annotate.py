@@ -11,7 +11,7 @@ import functools
 import gc
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar, ParamSpec
+from typing import Any, ClassVar, ParamSpec
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -26,13 +26,16 @@ from textual.worker import get_current_worker
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from annotations.model import Span
+from annotations.store import Changes
 from reader.colours import Quantize
 from reader.keyboard import unbound_key_message
 from reader.options import PendingPolicy, ViewOptions
 from reader.screens.help import HelpScreen
 from reader.screens.pending import PendingScreen
 from reader.screens.search import SearchScreen
+from reader.screens.team import TeamBoard, TeamScreen
 from reader.session import Decision, Session
+from reader.teamwatch import TeamWatch
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.doclist import DocumentChosen, DocumentList
@@ -70,15 +73,15 @@ def side_widths(width: int, show_documents: bool | None, show_panel: bool | None
 
 def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
     """A key whose action the store refuses (disk full, a damaged or locked store: a UserError) says
-    so in a notification; the app goes on, and the store is as it was."""
+    so in a notification; the app goes on, and the store is as it was. For a screen's methods (the
+    screen has a ``_notify(message, severity, timeout)``)."""
 
     @functools.wraps(method)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             method(*args, **kwargs)
         except UserError as exc:
-            screen = args[0]
-            assert isinstance(screen, AnnotateScreen)
+            screen: Any = args[0]
             screen._notify(f"not done: {exc.describe()}", "error", timeout=10)
 
     return guarded
@@ -139,6 +142,7 @@ class AnnotateScreen(Screen[None]):
         Binding("D", "cycle_direction", "Paragraph direction: auto/rtl/ltr"),
         Binding("f2", "toggle_side('documents')", "Show/hide document list"),
         Binding("f3", "toggle_side('panel')", "Show/hide span panel"),
+        Binding("T", "team", "Team: progress, throughput, labels, agreement", tooltip="only your own under --blind"),
         Binding("question_mark,f1", "help", "Help"),
     ]
 
@@ -152,12 +156,18 @@ class AnnotateScreen(Screen[None]):
         self._walk: Span | None = None  # the suggestion . and , last selected
         self._last_status = Text()
         self._note = ""
+        # the others' progress (not under a blind routing policy)
+        self.team_watch: TeamWatch | None = None
+        self._others: list[tuple[str, int]] = []
+        self.team_board: TeamBoard | None = None  # the team screen's figures, once it was shown
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         s = self.session
         with Horizontal(id="main"):
-            yield DocumentList(s.ids, s.title, s.answers, pending_of=s.pending_count, id="documents")
+            yield DocumentList(
+                s.ids, s.title, s.answers, pending_of=s.pending_count, others_of=self._others_done, id="documents"
+            )
             yield ArticleView(s.schema, id="article", options=self.options, on_cursor=self._cursor_changed)
             yield SpanPanel(s.schema, id="panel")
         yield Static(Text(), id="legend")
@@ -180,6 +190,7 @@ class AnnotateScreen(Screen[None]):
         self.query_one("#legend", Static).update(self._legend())
         self.article.focus()
         self._apply_width(self.size.width)
+        self._watch_team()
         self.open_document(self.session.index)
         # Everything loaded so far lives for the whole session: keep the cyclic garbage collector from
         # walking it again and again (full collections otherwise stall a key press now and then).
@@ -187,10 +198,51 @@ class AnnotateScreen(Screen[None]):
         # other annotators' (and importers') work on the same store shows within a second
         self.set_interval(1.0, self._follow_store)
 
+    @property
+    def blind(self) -> bool:
+        """Under a blind routing policy annotators do not see each other's work."""
+        queue = self.session.queue
+        return queue is not None and queue.policy.blind
+
+    def _watch_team(self) -> None:
+        s = self.session
+        if self.blind:
+            self.team_watch, self._others = None, []
+        elif self.team_watch is None and any(n != s.annotator for n in s.store.annotators()):
+            self.team_watch = TeamWatch(s.store, s.annotator)
+            self._others = self.team_watch.summary()
+
+    def _others_done(self, doc_id: str) -> int:
+        return self.team_watch.others_done(doc_id) if self.team_watch is not None else 0
+
+    @reports_user_errors
     def _follow_store(self) -> None:
-        changes = self.session.store.refresh()
-        if changes.reloaded or any(doc_id == self.session.doc_id for doc_id, _ in changes.records):
-            self._refresh_spans()
+        """Every second: what the other processes did (their records, claims, imports) and a changed
+        routing policy."""
+        s = self.session
+        changes = s.store.refresh()
+        if self.team_board is not None:
+            self.team_board.feed(changes)
+        everything = changes.reloaded or changes.documents
+        policy = s.queue.policy if s.queue is not None else None
+        queue_changed = s.follow_claims(changes.claims, everything=everything)
+        if s.queue is not None and s.queue.policy != policy:
+            self._watch_team()  # blind may have changed
+            self._notify("The routing policy changed: the document list follows it.", "warning")
+        if queue_changed:
+            self.doclist.rows_changed(s.index)
+        if changes.records or everything:
+            if self.team_watch is None:
+                self._watch_team()
+                if self.team_watch is not None:
+                    self.doclist.refresh()
+            elif self.team_watch.follow(changes):
+                self._others = self.team_watch.summary()
+                self.doclist.refresh()
+            if changes.reloaded or any(doc_id == s.doc_id for doc_id, _ in changes.records):
+                self._refresh_spans()
+        if queue_changed or changes.records or everything:
+            self._status()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -214,7 +266,14 @@ class AnnotateScreen(Screen[None]):
     # -- documents ---------------------------------------------------------------------------------
     def open_document(self, index: int, cursor: int = 0, note: str = "") -> None:
         s = self.session
-        s.go(index)
+        opened, lost = s.take(index)
+        if lost:
+            self.doclist.rows_changed(s.index)
+            taken = f"{len(lost)} document(s) taken by others meanwhile (routing overlap reached)"
+            note = f"{note}; {taken}" if note else taken
+        if opened is None:
+            self._status(f"{note}: nothing further that way" if note else "nothing further that way")
+            return
         doc = s.document()
         annotation = s.annotation()
         spans = list(annotation.spans) if annotation else []
@@ -258,6 +317,9 @@ class AnnotateScreen(Screen[None]):
             text.append(safe(self._note, "italic"))
             text.append("  ")
         text.append(f"answer: {answer or '—'}  answered {s.answered}/{len(s.ids)}  ")
+        if self._others:  # the others' progress, live (not under blind routing)
+            others = ", ".join(f"{name} {n}" for name, n in self._others[:6])
+            text.append(safe(f"others: {others}  ", "bold"))
         text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
         text.append(safe(f"annotator: {s.annotator}  ", "dim"))
         text.append(safe(s.doc_id, "dim"))
@@ -590,3 +652,20 @@ class AnnotateScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.schema, self))
+
+    @reports_user_errors
+    def action_team(self) -> None:
+        self.app.push_screen(open_team_screen(self, self.session, lambda: self.blind))
+
+
+def open_team_screen(screen: AnnotateScreen | Any, session: Session, blind: Callable[[], bool]) -> TeamScreen:
+    """The team screen for ``screen`` (which keeps its ``team_board``), with what this session wrote
+    since it last looked."""
+    session.record_time()
+    if screen.team_board is None:
+        screen.team_board = TeamBoard(session.store)
+    board: TeamBoard = screen.team_board
+    if session.touched:
+        board.feed(Changes(records={(d, session.annotator) for d in session.touched}))
+        session.touched.clear()
+    return TeamScreen(board, session.annotator, blind)

@@ -75,6 +75,8 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.schema = schema
         self.screen_class = type(screen)
+        # the side panel's keys: the span list, or the review panel's list in `reader review`
+        self.panel_class: type[DOMNode] = getattr(screen, "PANEL_CLASS", SpanList)
 
     def compose(self) -> ComposeResult:
         labels = Table(title="Labels", title_justify="left", show_header=False, box=None, padding=(0, 2))
@@ -94,13 +96,16 @@ class HelpScreen(ModalScreen[None]):
                 what.append(safe(label.description, "dim"))
             labels.add_row(Text(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}"), what)
         marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
-        marks += "   a number at the right: suggestions still pending"
+        marks += (
+            "   a small figure beside the mark: how many others answered it (not under blind routing)"
+            "   a number at the right: suggestions still pending (in review: spans still undecided)"
+        )
         with VerticalScroll(id="help-body"):
             yield Static(Text("reader — keys", style="bold"))
             yield Static(labels)
             yield Static(help_table("Reading and selecting (article)", bindings_of(ArticleView)))
             yield Static(help_table("Documents, answers, review", bindings_of(self.screen_class)))
-            yield Static(help_table("Span list (tab to it)", bindings_of(SpanList)))
+            yield Static(help_table("Side panel list (tab to it)", bindings_of(self.panel_class)))
             yield Static(Text(f"Document list: {marks}"))
             yield Static(Text(SELECTION_HELP))
             yield Static(Text("ctrl+q quits. Every action is saved as it happens.", style="dim"))

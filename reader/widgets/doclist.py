@@ -1,6 +1,8 @@
-"""The document list: one row per document with its answer and, at the right, how many suggestions
-are still pending in it. Drawn through the line API so a store of 100,000 documents opens as fast as
-one of ten: a row reads its title and count only when it is on screen."""
+"""The document list: one row per document with its answer, how many other annotators have answered
+it (a small figure beside the answer mark, when others work on the store and routing is not blind)
+and, at the right, how many suggestions are still pending in it. Drawn through the line API so a
+store of 100,000 documents opens as fast as one of ten: a row reads its title and count only when it
+is on screen."""
 
 from __future__ import annotations
 
@@ -21,6 +23,13 @@ from reader.widgets.safe import snippet
 
 # One character per answer; the legend is in the help screen.
 ANSWER_MARKS = {None: "·", "accept": "✓", "reject": "✗", "skip": "»", "flag": "⚑"}
+# How many other annotators answered a document: one cell beside the answer mark.
+OTHERS_MARKS = " ¹²³⁴⁵⁶⁷⁸⁹"
+MANY_OTHERS = "⁺"
+
+
+def others_mark(count: int) -> str:
+    return OTHERS_MARKS[count] if 0 <= count < len(OTHERS_MARKS) else MANY_OTHERS
 
 
 @dataclass
@@ -37,6 +46,7 @@ class DocumentList(ScrollView, can_focus=True):
         "doclist--skip",
         "doclist--flag",
         "doclist--pending",
+        "doclist--others",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "highlight(-1)", "Previous", show=False),
@@ -53,12 +63,14 @@ class DocumentList(ScrollView, can_focus=True):
         answers: dict[str, str | None],
         *,
         pending_of: Callable[[str], int] = lambda _doc_id: 0,
+        others_of: Callable[[str], int] = lambda _doc_id: 0,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.ids = ids
+        self.ids = ids  # shared with the session: a routed queue changes it in place (rows_changed)
         self.title_of = title_of  # read lazily: only the rows on screen ever load their document
         self.pending_of = pending_of
+        self.others_of = others_of
         self.answers = answers
         self.current = 0
         self.highlighted = 0
@@ -68,6 +80,13 @@ class DocumentList(ScrollView, can_focus=True):
 
     def set_answer(self, doc_id: str, answer: str | None) -> None:
         self.answers[doc_id] = answer
+        self.refresh()
+
+    def rows_changed(self, current: int) -> None:
+        """The list itself changed (documents left a routed queue): size, current row, redraw."""
+        self.virtual_size = Size(30, len(self.ids))
+        self.current = current
+        self.highlighted = min(self.highlighted, max(0, len(self.ids) - 1))
         self.refresh()
 
     def refresh_row(self, index: int) -> None:
@@ -113,8 +132,12 @@ class DocumentList(ScrollView, can_focus=True):
         pending = self.pending_of(doc_id)
         badge = f" {pending}" if pending else ""
         title = snippet(self.title_of(doc_id) or doc_id, max(1, width - 2 - len(badge)))
+        others = self.others_of(doc_id)
         segments = [
-            Segment(f"{ANSWER_MARKS.get(answer, '?')} ", row + mark_style),
+            Segment(ANSWER_MARKS.get(answer, "?"), row + mark_style),
+            Segment(
+                others_mark(others), row + (self.get_component_rich_style("doclist--others") if others else mark_style)
+            ),
             Segment(title, row),
         ]
         strip = Strip(segments).crop_extend(0, width - len(badge), row)
