@@ -27,6 +27,7 @@ from annotations.formats import (
 from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import ExportOptions, Record, Warn
 from annotations.formats.offsets import UNITS, differences
+from annotations.gold import gold_records
 from annotations.store import Store
 
 FORMATS: dict[str, Format] = {
@@ -64,6 +65,7 @@ __all__ = [
     "detect_record",
     "export",
     "get",
+    "gold",
     "records",
 ]
 
@@ -107,6 +109,22 @@ def records(
             yield doc, anns
 
 
+def gold(
+    store: Store, options: ExportOptions, warn: Warn, on_progress: Callable[[int], None] | None = None
+) -> Iterator[Record]:
+    """The adjudicated records (``reader export --gold``): each document's gold record, chosen among
+    all of its records (annotations.gold.gold_records), then filtered by ``answers``. Documents
+    without one are left out; with ``single``, a document only one annotator answered, accepted,
+    goes out with that record."""
+    every = dataclasses.replace(options, annotator=None, answers=None, notes=options.notes)
+    for doc, anns in gold_records(records(store, every, warn, on_progress), single=options.single):
+        if options.answers is not None:
+            anns = [a for a in anns if (a.answer or "none") in options.answers]
+            if not anns:
+                continue
+        yield doc, anns
+
+
 def _labels_seen(store: Store, options: ExportOptions) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for ann in store.annotations(annotator=options.annotator):
@@ -148,7 +166,7 @@ def export(
         raise UserError(f"{fmt} export writes a file, not a directory")
     if fmt == "parquet":
         options = dataclasses.replace(options, labels_seen=_labels_seen(store, options), notes=options.notes)
-    recs = records(store, options, warn, on_progress)
+    recs = gold(store, options, warn, on_progress) if options.gold else records(store, options, warn, on_progress)
     if fmt in ("doccano", "label-studio"):
         recs = _offsets_notes(f, options, recs)
     return f.write(recs, out, options, warn)

@@ -30,6 +30,10 @@ class ExportOptions:
     offsets: str = "codepoint"  # unit of character offsets written: codepoint | utf16 | grapheme
     schema: LabelSchema | None = None  # label groups (which spans are entities); None: the default schema
     labels_seen: tuple[str, ...] = ()  # every label in the selected records (filled in by export())
+    # adjudicated records only: each document's gold record (annotations.gold); with ``single`` also the
+    # accepted record of a document only one annotator answered
+    gold: bool = False
+    single: bool = False
     # what a writer left out or wants summed up once at the end (message -> count); export() reports it
     notes: Counter[str] = field(default_factory=Counter, compare=False)
 

@@ -51,6 +51,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="-", help="output file, - for stdout (brat: a directory)")
     parser.add_argument("--annotator", default=None, help="only this annotator's records")
     parser.add_argument(
+        "--gold",
+        action="store_true",
+        help="adjudicated records only (`reader review`): each document's final gold record; documents "
+        "without one are left out",
+    )
+    parser.add_argument(
+        "--single",
+        action="store_true",
+        help="with --gold: also documents only one annotator answered, with that annotator's accepted record",
+    )
+    parser.add_argument(
         "--answers",
         default=None,
         help=f"only records with these answers, comma-separated ({','.join(ANSWERS)},none); "
@@ -103,6 +114,10 @@ def _run(args: argparse.Namespace) -> int:
         bad = answers - set(ANSWERS) - {"none"}
         if bad:
             raise UserError(f"unknown answer(s) {', '.join(sorted(bad))} (known: {', '.join(ANSWERS)}, none)")
+    if args.single and not args.gold:
+        raise UserError("--single goes with --gold (documents nobody had to adjudicate)")
+    if args.gold and args.annotator is not None:
+        raise UserError("--gold exports the adjudicated records, not one annotator's: leave out --annotator")
     if args.comments and args.format not in ("conll", "conll-nested"):
         raise UserError("--comments applies to the conll and conll-nested formats")
     fmt = FORMATS[args.format]
@@ -118,6 +133,8 @@ def _run(args: argparse.Namespace) -> int:
         comments=args.comments,
         offsets=args.offsets,
         schema=schema,
+        gold=args.gold,
+        single=args.single,
     )
     warnings = [0]
 
