@@ -78,6 +78,7 @@ __all__ = ["FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE", "Changes", "Store"]
 SHARD_SIZE = 500  # documents per shard file
 JOURNAL_LIMIT = 2000  # actions in a journal segment before it is sealed and folded
 CACHE_SHARDS = 64  # shards kept in memory
+UNREPORTED_LIMIT = 100_000  # the others' changes kept for refresh() before it just says "reloaded"
 STAGED_SHARDS = 8  # shards an import keeps in memory before writing them out
 
 Record = dict[str, Any]  # an annotation record as stored: Annotation.to_dict()
@@ -95,6 +96,12 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.records or self.claims or self.documents or self.reloaded)
+
+    def add(self, other: Changes) -> None:
+        self.records |= other.records
+        self.claims |= other.claims
+        self.documents = self.documents or other.documents
+        self.reloaded = self.reloaded or other.reloaded
 
 
 @dataclass(slots=True)
@@ -121,6 +128,9 @@ class Store:
         self._index_dirty = False  # the index was rebuilt from the shards: write it at the next commit
         self._overlay: dict[tuple[str, str], tuple[int, Record]] = {}  # records newer than the shards
         self._claims: dict[str, tuple[int, list[str]]] = {}  # claims newer than the shards
+        # the others' work read on the way to an action of this process (which must act on the latest
+        # state): kept for the next refresh(), so a screen that follows the store misses nothing
+        self._unreported = Changes()
         self._cache: OrderedDict[int, Shard] = OrderedDict()
         self._pinned = False  # an old-format store read without upgrading: every shard lives in memory
         self._by_hash: dict[str, str] | None = None  # text hash -> id, built when an import needs it
@@ -614,11 +624,21 @@ class Store:
             return changes
         with self._state:
             self._catch_up(changes, locked=False)
+            changes.add(self._unreported)
+            self._unreported = Changes()
         return changes
 
     def _catch_up(self, changes: Changes | None, *, locked: bool) -> None:
         """Bring the in-memory state up to what is on disk. ``locked``: we hold ``PATH.lock``, so an
-        unfinished last line was left by a writer that died (it is cut off)."""
+        unfinished last line was left by a writer that died (it is cut off). What is read for an action
+        (``changes`` None) is kept for the next :meth:`refresh`."""
+        if changes is None:
+            changes = self._unreported
+            if len(changes.records) + len(changes.claims) > UNREPORTED_LIMIT:
+                # nobody asks (an import, a merge): say "anything may have changed" instead of keeping it all
+                changes.records.clear()
+                changes.claims.clear()
+                changes.reloaded = True
         key = _stat_key(self.path)
         if key != self._manifest_key and key != (0, 0, 0):
             self._reload_manifest(changes)
