@@ -424,6 +424,9 @@ def test_label_keys_can_never_shadow_an_app_key() -> None:
     """The schema refuses RESERVED_KEYS; every printable key the app binds must be among them."""
     from annotations.labels import RESERVED_KEYS
     from reader.screens.help import bindings_of
+    from reader.screens.review import ReviewScreen
+    from reader.screens.team import TeamScreen
+    from reader.widgets.candidates import CandidateList
     from reader.widgets.spans import SpanList
 
     names = {
@@ -437,7 +440,7 @@ def test_label_keys_can_never_shadow_an_app_key() -> None:
         "right_curly_bracket": "}",
     }
     bound = set()
-    for node in (ArticleView, AnnotateScreen, SpanList):
+    for node in (ArticleView, AnnotateScreen, SpanList, ReviewScreen, CandidateList, TeamScreen):
         for binding in bindings_of(node):
             for key in binding.key.split(","):
                 key = names.get(key, key)
