@@ -81,7 +81,7 @@ class TeamBoard:
 
 
 class TeamScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,T", "dismiss", "Close the team screen")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,T", "dismiss", "Close the team screen")]
 
     def __init__(self, board: TeamBoard, viewer: str, blind: Callable[[], bool]) -> None:
         super().__init__()
