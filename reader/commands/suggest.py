@@ -2,9 +2,13 @@
 
 First mines lines that repeat over many documents (proposed as boilerplate), then runs the
 suggesters of :mod:`annotations.suggest` on each document and adds what they find, as pending spans
-with ``origin="suggested"``, to the annotator's own record, so they review them in the app. A span
-the record already has (same start, end and label, whatever its origin) is not added again, so
-running the command twice adds nothing the second time. All additions land in one atomic write.
+with ``origin="suggested"``, to the annotator's own record, so they review them in the app. The
+suggesters write the labels of the label schema (``--labels``), by group; see
+:mod:`annotations.suggest.labels`. ``--model DIR`` adds a trained tagger's entities (``reader
+train``) with their confidence. A span the record already has, or that the annotator decided
+against (same start, end and label, whatever its origin), is not added again, so running the
+command twice adds nothing the second time. All additions land in one atomic write
+(:func:`_write_suggestions`).
 """
 
 from __future__ import annotations
@@ -17,10 +21,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotations.errors import UserError
-from annotations.model import Span
+from annotations.labels import LabelSchema
+from annotations.model import Document, Span
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
-from annotations.suggest import Gazetteer, learned_pairs, mine_repeated_lines, suggest_document
+from annotations.suggest import (
+    Gazetteer,
+    ModelSuggester,
+    learned_pairs,
+    mine_repeated_lines,
+    plan_labels,
+    suggest_document,
+)
+from reader.text.sanitize import terminal_safe
 
 DEFAULT_MIN_REPEAT = 3
 
@@ -48,6 +61,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: the bundled samples/gazetteer.toml)",
     )
     parser.add_argument("--no-gazetteer", action="store_true", help="no entity suggestions from a gazetteer file")
+    parser.add_argument(
+        "--labels", default=None, metavar="FILE", help="label schema the suggestions follow (default: built in)"
+    )
+    parser.add_argument(
+        "--model", default=None, metavar="DIR", help="also suggest the entities of a model trained by `reader train`"
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="leave out model suggestions less sure than P (0..1; default 0: all)",
+    )
     parser.add_argument(
         "--learn",
         action=argparse.BooleanOptionalAction,
@@ -86,31 +112,51 @@ def _progress(enabled: bool, total: int, description: str) -> Iterator[Callable[
         yield lambda: progress.advance(task)
 
 
+def _write_suggestions(store: Store, items: list[tuple[Document, list[ImportedAnnotation]]]) -> None:
+    """The one place suggestions are written to the store."""
+    if items:
+        store.import_items(items)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.min_repeat < 0:
         raise UserError("--min-repeat must be 0 or more")
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise UserError(f"--min-confidence must be between 0 and 1, got {args.min_confidence}")
     annotator = args.annotator or default_annotator()
     store_path = Path(args.store) if args.store else default_store_path()
     if not store_path.exists():
         raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
+    schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     gazetteer = Gazetteer()
     if not args.no_gazetteer:
         gazetteer = Gazetteer.load(args.gazetteer or bundled_gazetteer())
+    model = ModelSuggester.load(args.model) if args.model else None
+    plan = plan_labels(
+        schema,
+        gazetteer_labels={label for _text, label in gazetteer},
+        gazetteer_explicit=bool(args.gazetteer),
+        model_labels=None if model is None else model.labels,
+        model_name="" if model is None else model.name,
+    )
+    labels = plan.labels
+    for note in plan.warnings:
+        print(terminal_safe(f"reader: {note}"), file=sys.stderr)
     show = sys.stderr.isatty() if args.progress is None else args.progress
 
     added: Counter[str] = Counter()
     with Store.open(store_path) as store:
         total = len(store)
-        if args.learn:
+        if args.learn and labels.entities:
             learned: list[tuple[str, str]] = []
             for a in store.annotations():
                 if a.answer in ("reject", "flag"):
                     continue
-                learned.extend(learned_pairs(store.get_document(a.doc_id).text, a.spans))
+                learned.extend(learned_pairs(store.get_document(a.doc_id).text, a.spans, labels.entities))
             if learned:
                 gazetteer = gazetteer.with_pairs(learned)
         repeated: set[str] = set()
-        if args.min_repeat > 0:
+        if args.min_repeat > 0 and labels.boilerplate is not None:
             with _progress(show, total, "mining repeated lines") as advance:
 
                 def texts() -> Iterator[str]:
@@ -126,21 +172,29 @@ def run(args: argparse.Namespace) -> int:
             for doc in store.iter_documents():
                 existing = store.get_annotation(doc.id, annotator)
                 have = {s.key for s in existing.spans} if existing is not None else set()
+                if existing is not None:
+                    have.update(s.key for s in existing.rejected)  # decided against: never again
                 new: list[Span] = [
-                    s for s in suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated) if s.key not in have
+                    s
+                    for s in suggest_document(
+                        doc, gazetteer=gazetteer, repeated_lines=repeated, labels=labels, model=model
+                    )
+                    if s.key not in have and (s.confidence is None or s.confidence >= args.min_confidence)
                 ]
                 if new:
                     docs_with_new += 1
                     added.update(s.label for s in new)
                     items.append((doc, [ImportedAnnotation(annotator, new)]))
                 advance()
-        if items:
-            store.import_items(items)
+        _write_suggestions(store, items)
 
+    model_note = "" if model is None else f", model {model.name}"
     print(
-        f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names; "
-        f"added {sum(added.values())} suggestions to {docs_with_new} documents for {annotator}"
+        terminal_safe(
+            f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names{model_note}; "
+            f"added {sum(added.values())} suggestions to {docs_with_new} documents for {annotator}"
+        )
     )
     for label, n in sorted(added.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"  {label:<14} {n}")
+        print(terminal_safe(f"  {label:<14} {n}"))
     return 0
