@@ -39,14 +39,14 @@ def shape(word: str) -> str:
     all capitals), ``d`` (Western digits), ``ad`` (Arabic-Indic digits), ``mix`` or ``p`` (other)."""
     if word.isdigit():
         return "d" if word.isascii() else "ad"
+    if not any(c.isalnum() for c in word):
+        return "p"
     if _ARABIC.search(word):
         return "ar" if not any(c.isdigit() or c.isascii() for c in word) else "mix"
     if word.isalpha():
         if word.isupper():
             return "LAT"
         return "Lat" if word[0].isupper() else "lat"
-    if not any(c.isalnum() for c in word):
-        return "p"
     return "mix"
 
 
