@@ -43,6 +43,8 @@ class TaggerClass(Protocol):
         boundaries: Boundaries,
         workdir: Path,
         params: Any = None,
+        *,
+        per_example: Sequence[Featurizer] | None = None,
     ) -> Tagger: ...
 
     def load(self, directory: Path, featurizer: Featurizer, boundaries: Boundaries) -> Tagger: ...

@@ -14,7 +14,7 @@ with no evidence either way the project's own convention (drop the clitics) hold
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from annotations.model import Span
@@ -58,13 +58,21 @@ class Boundaries:
             )  # type: ignore[assignment]
         return cls(bool(d.get("drop_proclitics", True)), bool(d.get("drop_enclitics", True)), counts)
 
-    def cut(self, first: Token, last: Token, lexicon: Mapping[str, int]) -> tuple[int, int]:
-        """The offsets of an entity over the words ``first`` .. ``last``."""
+    def cut(
+        self,
+        first: Token,
+        last: Token,
+        lexicon: Mapping[str, int],
+        analyse: Callable[[str], Analysis] | None = None,
+    ) -> tuple[int, int]:
+        """The offsets of an entity over the words ``first`` .. ``last``; ``analyse`` (a word's
+        clitic reading with ``lexicon``, e.g. a featurizer's cached one) saves recomputing it."""
+        read = analyse if analyse is not None else (lambda word: _analyse(word, lexicon))
         start, end = first.start, last.end
         if self.drop_proclitics:
-            start += _original_len(first.text, _analyse(first.text, lexicon).prefix_len, from_end=False)
+            start += _original_len(first.text, read(first.text).prefix_len, from_end=False)
         if self.drop_enclitics:
-            end -= _original_len(last.text, _analyse(last.text, lexicon).suffix_len, from_end=True)
+            end -= _original_len(last.text, read(last.text).suffix_len, from_end=True)
         if end <= start:  # a one-word entity that is all clitics: keep the word
             return first.start, last.end
         return start, end

@@ -73,6 +73,14 @@ class CrfTagger:
         except (OSError, ValueError) as exc:
             raise UserError(f"cannot read the CRF model: {exc}", path=str(model_file)) from exc
         self.labels = sorted({t[2:] for t in self._tagger.labels() if t != OUTSIDE})
+        self._restricted = False
+
+    def _restrict(self) -> None:
+        """Let the featurizer drop attributes this model has no weight for (read once, on first use)."""
+        if not self._restricted:
+            self._restricted = True
+            known = frozenset(attr for attr, _label in self._tagger.info().state_features)
+            self.featurizer.restrict(known)
 
     @classmethod
     def train(
@@ -82,25 +90,29 @@ class CrfTagger:
         boundaries: Boundaries,
         workdir: Path,
         params: Mapping[str, Any] | None = None,
+        *,
+        per_example: Sequence[Featurizer] | None = None,
     ) -> CrfTagger:
-        """Train on (text, non-overlapping entity spans) pairs; the model file goes in ``workdir``."""
+        """Train on (text, non-overlapping entity spans) pairs; the model file goes in ``workdir``.
+        ``per_example`` featurizers, if given, describe each example while training (see
+        :func:`.training.fit`); ``featurizer`` is the one the model uses afterwards."""
         from .words import tags_for
 
         def sequences() -> Iterable[tuple[list[list[str]], list[str]]]:
-            for text, spans in data:
+            for k, (text, spans) in enumerate(data):
+                fz = featurizer if per_example is None else per_example[k]
                 ordered = sorted(spans, key=lambda s: s.start)
-                for sent in cut(text):
+                sents = cut(text)
+                for sent, xseq in zip(sents, fz.document(text, sents), strict=True):
                     lo, hi = sent.tokens[0].start, sent.tokens[-1].end
                     inside = [s for s in ordered if s.start < hi and s.end > lo]
-                    yield featurizer.sentence(sent, text), tags_for(sent, inside)
+                    yield xseq, tags_for(sent, inside)
 
         path = workdir / MODEL_FILE
         train_crf(sequences(), path, params)
         return cls(featurizer, boundaries, path)
 
-    def tag(self, sentence: Sentence, text: str) -> tuple[list[str], list[float]]:
-        """The tags of a sentence's words and the marginal probability of each tag."""
-        xseq = self.featurizer.sentence(sentence, text)
+    def _tag(self, xseq: list[list[str]]) -> tuple[list[str], list[float]]:
         if not xseq:
             return [], []
         tags: list[str] = self._tagger.tag(xseq)
@@ -108,15 +120,22 @@ class CrfTagger:
         probs = [1.0 if t == OUTSIDE else float(marginal(t, i)) for i, t in enumerate(tags)]
         return tags, probs
 
+    def tag(self, sentence: Sentence, text: str) -> tuple[list[str], list[float]]:
+        """The tags of a sentence's words and the marginal probability of each tag."""
+        self._restrict()
+        return self._tag(self.featurizer.sentence(sentence, text))
+
     def predict(self, text: str) -> list[Span]:
         """Entity spans of ``text`` (``origin="suggested"``, pending), each with its confidence: the
         lowest marginal probability of its words' tags."""
+        self._restrict()
         out: list[Span] = []
-        lexicon = self.featurizer.lexicon
-        for sent in cut(text):
-            tags, probs = self.tag(sent, text)
+        fz = self.featurizer
+        sents = cut(text)
+        for sent, xseq in zip(sents, fz.document(text, sents), strict=True):
+            tags, probs = self._tag(xseq)
             for i, j, label in entities(tags):
-                start, end = self.boundaries.cut(sent.tokens[i], sent.tokens[j - 1], lexicon)
+                start, end = self.boundaries.cut(sent.tokens[i], sent.tokens[j - 1], fz.lexicon, fz.analysis)
                 conf = round(min(probs[i:j]), 4)
                 out.append(Span(start, end, label, origin="suggested", pending=True, confidence=conf))
         return out

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from annotations.normalize import fold_text
 from annotations.suggest.entities import Gazetteer
+from annotations.tokens import Token
 
-from .clitics import split_clitics
+from .clitics import Analysis, split_clitics
 from .words import Sentence
 
 __all__ = ["Featurizer", "shape"]
@@ -50,22 +52,78 @@ def shape(word: str) -> str:
     return "mix"
 
 
+@dataclass(slots=True)
+class _Word:
+    """What one distinct word contributes: its own features and those it gives its neighbours."""
+
+    folded: str
+    analysis: Analysis
+    own: list[str]
+    as_prev: list[str]  # -1w= -1st= (on the word after it)
+    as_next: list[str]  # +1w= +1st= (on the word before it)
+    as_prev2: list[str]  # -2w=
+    as_next2: list[str]  # +2w=
+
+
 class Featurizer:
     """Turns sentences into CRF attribute lists.
 
     ``lexicon`` (folded word -> count, the training data's vocabulary) decides clitic splits (see
-    :func:`.clitics.split_clitics`); ``gazetteer`` adds name-list features. Both are part of a
-    trained model: a model is used with the featurizer it was trained with.
+    :func:`.clitics.split_clitics`); ``gazetteer`` adds name-list features and ``names`` the names
+    the model was taught (``mem=``). All are part of a trained model: a model is used with the
+    featurizer it was trained with. :meth:`restrict` drops, once per distinct word, attributes the
+    model has no weight for (they change nothing in its output), which makes tagging much faster.
     """
 
-    def __init__(self, lexicon: Mapping[str, int], gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, lexicon: Mapping[str, int], gazetteer: Gazetteer | None = None, names: Gazetteer | None = None
+    ) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer if gazetteer is not None and len(gazetteer) else None
-        # word -> (own features, folded form, stem key used by the neighbours)
-        self._cache: dict[str, tuple[list[str], str, str]] = {}
+        # the names of the training data (see annotations.tagger.training.fit)
+        self.names = names if names is not None and len(names) else None
+        self._known: frozenset[str] | None = None
+        # known word pairs (restricted): left word -> right words, for -1w|w= and w|+1w=
+        self._left: dict[str, frozenset[str]] | None = None
+        self._right: dict[str, frozenset[str]] | None = None
+        self._cache: dict[str, _Word] = {}
 
-    def word(self, word: str) -> tuple[list[str], str, str]:
-        """The features of one word on its own, its folded form and its stem."""
+    def with_names(self, names: Gazetteer | None) -> Featurizer:
+        """The same featurizer with another list of known names (the word cache is shared)."""
+        other = Featurizer(self.lexicon, self.gazetteer, names)
+        other._cache = self._cache
+        other._known = self._known
+        other._left = self._left
+        other._right = self._right
+        return other
+
+    def restrict(self, known: frozenset[str]) -> None:
+        """From now on produce only the attributes in ``known`` (a trained model's)."""
+        self._known = known
+        pairs: dict[str, dict[str, set[str]]] = {"-1w|w=": {}, "w|+1w=": {}}
+        for attr in known:
+            for prefix, table in pairs.items():
+                if attr.startswith(prefix):
+                    left, _, right = attr[len(prefix) :].partition("|")
+                    table.setdefault(left, set()).add(right)
+        self._left = {k: frozenset(v) for k, v in pairs["-1w|w="].items()}
+        self._right = {k: frozenset(v) for k, v in pairs["w|+1w="].items()}
+        self._cache = {}
+        if not any(a.startswith("gaz=") for a in known):
+            self.gazetteer = None
+        if not any(a.startswith("mem=") for a in known):
+            self.names = None
+
+    def analysis(self, word: str) -> Analysis:
+        """The clitic reading of ``word`` (cached with its features)."""
+        return self.word(word).analysis
+
+    def _keep(self, feats: list[str]) -> list[str]:
+        known = self._known
+        return feats if known is None else [f for f in feats if f in known]
+
+    def word(self, word: str) -> _Word:
+        """The features of one distinct word (cached)."""
         hit = self._cache.get(word)
         if hit is not None:
             return hit
@@ -73,12 +131,21 @@ class Featurizer:
         a = split_clitics(folded, self.lexicon)
         stem = a.lemma
         sh = shape(word)
+        bare = a.with_article  # the word as it stands alone: بالسعودية and السعودية share it
         feats = [
             "w=" + folded,
             "st=" + stem,
+            "wa=" + bare,
             "sh=" + sh,
             "len=" + str(min(len(stem), 8)),
         ]
+        if sh in ("d", "ad"):
+            value = int(word)
+            feats.append("dlen=" + str(min(len(word), 6)))
+            if 1800 <= value <= 2099:
+                feats.append("year")
+            elif 1 <= value <= 31:
+                feats.append("day")
         if a.proclitics:
             feats.append("pro=" + a.proclitics)
         if a.article:
@@ -94,65 +161,97 @@ class Featurizer:
             feats.append("marks")
         if folded not in self.lexicon:
             feats.append("oov")
-        result = (feats, folded, stem)
+        result = _Word(
+            folded,
+            a,
+            self._keep(feats),
+            self._keep(["-1w=" + folded, "-1st=" + stem]),
+            self._keep(["+1w=" + folded, "+1st=" + stem]),
+            self._keep(["-2w=" + folded]),
+            self._keep(["+2w=" + folded]),
+        )
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = result
         return result
 
-    def gazetteer_tags(self, sentence: Sentence, text: str) -> list[str | None]:
-        """Per word: ``B-<label>``/``I-<label>`` of a gazetteer name over it, or None."""
-        out: list[str | None] = [None] * len(sentence.tokens)
-        if self.gazetteer is None or not sentence.tokens:
+    @staticmethod
+    def _name_tags(gazetteer: Gazetteer, text: str, tokens: Sequence[Token]) -> list[str | None]:
+        """Per token: ``B-<label>``/``I-<label>`` of a name ``gazetteer`` finds over it, or None."""
+        out: list[str | None] = [None] * len(tokens)
+        if not tokens:
             return out
-        base = sentence.tokens[0].start
-        chunk = text[base : sentence.tokens[-1].end]
+        base = tokens[0].start
         j = 0
-        toks = sentence.tokens
-        for s, e, label in self.gazetteer.find(chunk):
+        for s, e, label in gazetteer.find(text[base : tokens[-1].end]):
             s += base
             e += base
-            while j < len(toks) and toks[j].end <= s:
+            while j < len(tokens) and tokens[j].end <= s:
                 j += 1
             first = True
             k = j
-            while k < len(toks) and toks[k].start < e:
+            while k < len(tokens) and tokens[k].start < e:
                 out[k] = ("B-" if first else "I-") + label
                 first = False
                 k += 1
         return out
 
-    def sentence(self, sentence: Sentence, text: str) -> list[list[str]]:
-        """The attribute lists of every word of ``sentence`` (a sentence of ``text``)."""
-        own = [self.word(t.text) for t in sentence.tokens]
-        gaz = self.gazetteer_tags(sentence, text)
-        n = len(own)
-        out: list[list[str]] = []
-        for i in range(n):
-            feats = list(own[i][0])
-            w = own[i][1]
-            if i > 0:
-                prev = own[i - 1]
-                feats.append("-1w=" + prev[1])
-                feats.append("-1st=" + prev[2])
-                feats.append("-1w|w=" + prev[1] + "|" + w)
-                if i > 1:
-                    feats.append("-2w=" + own[i - 2][1])
-            else:
-                feats.append("BOS")
-            if i < n - 1:
-                nxt = own[i + 1]
-                feats.append("+1w=" + nxt[1])
-                feats.append("+1st=" + nxt[2])
-                feats.append("w|+1w=" + w + "|" + nxt[1])
-                if i < n - 2:
-                    feats.append("+2w=" + own[i + 2][1])
-            else:
-                feats.append("EOS")
-            g = gaz[i]
-            if g is not None:
-                feats.append("gaz=" + g)
-            out.append(feats)
+    def gazetteer_tags(self, sentence: Sentence, text: str) -> list[str | None]:
+        """Per word of ``sentence``: the gazetteer tag over it, or None."""
+        if self.gazetteer is None:
+            return [None] * len(sentence.tokens)
+        return self._name_tags(self.gazetteer, text, sentence.tokens)
+
+    def document(self, text: str, sentences: Sequence[Sentence]) -> list[list[list[str]]]:
+        """The attribute lists of every word of every sentence of ``text``."""
+        tokens = [t for sent in sentences for t in sent.tokens]
+        gaz = self._name_tags(self.gazetteer, text, tokens) if self.gazetteer is not None else None
+        mem = self._name_tags(self.names, text, tokens) if self.names is not None else None
+        known = self._known
+        left, right = self._left, self._right
+        nothing: frozenset[str] = frozenset()
+        out: list[list[list[str]]] = []
+        pos = 0
+        for sent in sentences:
+            own = [self.word(t.text) for t in sent.tokens]
+            n = len(own)
+            rows: list[list[str]] = []
+            for i in range(n):
+                cur = own[i]
+                feats = list(cur.own)
+                if i > 0:
+                    prev = own[i - 1]
+                    feats += prev.as_prev
+                    if left is None or cur.folded in left.get(prev.folded, nothing):
+                        feats.append("-1w|w=" + prev.folded + "|" + cur.folded)
+                    if i > 1:
+                        feats += own[i - 2].as_prev2
+                else:
+                    feats.append("BOS")
+                if i < n - 1:
+                    nxt = own[i + 1]
+                    feats += nxt.as_next
+                    if right is None or nxt.folded in right.get(cur.folded, nothing):
+                        feats.append("w|+1w=" + cur.folded + "|" + nxt.folded)
+                    if i < n - 2:
+                        feats += own[i + 2].as_next2
+                else:
+                    feats.append("EOS")
+                if gaz is not None:
+                    g = gaz[pos + i]
+                    if g is not None and (known is None or "gaz=" + g in known):
+                        feats.append("gaz=" + g)
+                if mem is not None:
+                    m = mem[pos + i]
+                    if m is not None and (known is None or "mem=" + m in known):
+                        feats.append("mem=" + m)
+                rows.append(feats)
+            out.append(rows)
+            pos += n
         return out
+
+    def sentence(self, sentence: Sentence, text: str) -> list[list[str]]:
+        """The attribute lists of every word of one ``sentence`` of ``text``."""
+        return self.document(text, [sentence])[0]
 
 
 def lexicon_of(texts: Sequence[str]) -> dict[str, int]:

@@ -3,7 +3,8 @@
     DIR/model.json       what the model is: format, name, backend, label set, training-data hash,
                          boundary convention, evaluation (per label P/R/F1, learning curve), settings
     DIR/lexicon.json     folded word -> count of the training texts (clitic splits, features)
-    DIR/gazetteer.jsonl  the names the model was trained with as features ({"text", "label"} lines)
+    DIR/gazetteer.jsonl  the names the model was given as features ({"text", "label"} lines)
+    DIR/names.jsonl      the names of the training data, which the model remembers (same layout)
     DIR/crf.model ...    the backend's own files
 
 A directory is written whole or not at all: it is built beside the target, fsynced, and swapped in
@@ -35,6 +36,7 @@ FORMAT = 1
 INFO_FILE = "model.json"
 LEXICON_FILE = "lexicon.json"
 GAZETTEER_FILE = "gazetteer.jsonl"
+NAMES_FILE = "names.jsonl"
 
 
 @dataclass(slots=True)
@@ -110,6 +112,7 @@ def write_model(
     info: ModelInfo,
     lexicon: Mapping[str, int],
     gazetteer: Iterable[tuple[str, str]],
+    names: Iterable[tuple[str, str]] = (),
 ) -> None:
     """Write a model directory at ``out`` (replacing a model already there, never anything else)."""
     if out.exists() and not out.is_dir():
@@ -126,9 +129,10 @@ def write_model(
         tmp.mkdir()
         files = tagger.save(tmp)
         (tmp / LEXICON_FILE).write_text(json.dumps(dict(lexicon), ensure_ascii=False), encoding="utf-8")
-        with open(tmp / GAZETTEER_FILE, "w", encoding="utf-8") as g:
-            for text, label in gazetteer:
-                g.write(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n")
+        for filename, pairs in ((GAZETTEER_FILE, gazetteer), (NAMES_FILE, names)):
+            with open(tmp / filename, "w", encoding="utf-8") as g:
+                for text, label in pairs:
+                    g.write(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n")
         info.settings["files"] = files
         if not info.created:
             info.created = time.time()
@@ -178,6 +182,7 @@ def load_model(directory: str | os.PathLike[str]) -> LoadedModel:
     if not isinstance(lexicon, dict) or not all(isinstance(v, int) for v in lexicon.values()):
         raise UserError("damaged lexicon: train the model again", path=str(d / LEXICON_FILE))
     gazetteer = Gazetteer.load(d / GAZETTEER_FILE) if (d / GAZETTEER_FILE).is_file() else Gazetteer()
-    featurizer = Featurizer(lexicon, gazetteer)
+    names = Gazetteer.load(d / NAMES_FILE) if (d / NAMES_FILE).is_file() else Gazetteer()
+    featurizer = Featurizer(lexicon, gazetteer, names)
     tagger = backend_class(info.backend).load(d, featurizer, info.boundaries)
     return LoadedModel(info, tagger, d)

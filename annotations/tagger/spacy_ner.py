@@ -63,6 +63,8 @@ class SpacyTagger:
         boundaries: Boundaries,
         workdir: Path,
         params: Any = None,
+        *,
+        per_example: Sequence[Featurizer] | None = None,
     ) -> SpacyTagger:
         spacy = _spacy()
         Example = spacy.training.Example

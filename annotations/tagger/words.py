@@ -1,9 +1,12 @@
 """How the tagger cuts a text: words and sentences, and the labels of spans as tags on those words.
 
-The tagger labels *whole words* as :func:`annotations.tokens.tokenize` cuts them (لحماس is one word),
-one sentence at a time (:func:`annotations.tokens.sentences`: a sentence ends after . ! ? ؟ … or at a
-line break). Training and inference cut text with these same functions, so a model sees at run time
-exactly the units it was trained on.
+The tagger labels *whole words* (لحماس is one word), one sentence at a time. Its cut is its own and
+part of what a model is, so that a change elsewhere cannot silently change what a trained model sees:
+the rules are those of :mod:`annotations.tokens` as the exports use them today: a word is a maximal
+run of letters, digits, combining marks (harakat) and ZWNJ/ZWJ; every other visible character is a
+token of its own; whitespace and invisible bidi controls separate tokens. A sentence ends after
+. ! ? ؟ … ۔ or at a line break. Training and inference cut text with :func:`cut`, so a model sees at
+run time exactly the units it was trained on.
 
 A span labels the words it overlaps: حماس inside لحماس makes the word لحماس ``B-ORGANIZATION``. Where
 the span starts or ends inside a word is the *boundary convention* of the data (:mod:`.boundaries`),
@@ -16,11 +19,13 @@ outside; entities never overlap (of overlapping spans the longest, then the earl
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotations.model import Span
-from annotations.tokens import Token, sentences, tokenize
+from annotations.tokens import Token
 
 __all__ = ["OUTSIDE", "Sentence", "cut", "entities", "flat_spans", "tags_for"]
 
@@ -38,10 +43,48 @@ class Sentence:
         return [t.text for t in self.tokens]
 
 
+def _marks() -> str:
+    """A regex class body of every combining mark (category M*) in the BMP."""
+    out: list[str] = []
+    start = -1
+    for cp in range(0x10001):
+        is_mark = cp < 0x10000 and unicodedata.category(chr(cp)).startswith("M")
+        if is_mark and start < 0:
+            start = cp
+        elif not is_mark and start >= 0:
+            a, b = re.escape(chr(start)), re.escape(chr(cp - 1))
+            out.append(a if start == cp - 1 else f"{a}-{b}")
+            start = -1
+    return "".join(out)
+
+
+_INVISIBLE = "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# runs of letters/digits and runs of marks alternate inside one word; each run is taken whole
+_WORD = re.compile(rf"(?:[^\W_]+|[{_marks()}\u200c\u200d]+)+|[^\s{_INVISIBLE}]")
+_STOPS = frozenset({".", "!", "?", "؟", "…", "۔"})
+
+
 def cut(text: str) -> list[Sentence]:
-    """The sentences of ``text``, each a run of words."""
-    tokens = tokenize(text)
-    return [Sentence(tuple(tokens[i] for i in group)) for group in sentences(text, tokens)]
+    """The sentences of ``text``, each a run of words (none empty)."""
+    out: list[Sentence] = []
+    line_start = 0
+    n = len(text)
+    while line_start <= n:
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = n
+        current: list[Token] = []
+        for m in _WORD.finditer(text, line_start, line_end):
+            s, e = m.span()
+            word = m.group()
+            current.append(Token(word, s, e, e < n and text[e].isspace()))
+            if word in _STOPS:
+                out.append(Sentence(tuple(current)))
+                current = []
+        if current:
+            out.append(Sentence(tuple(current)))
+        line_start = line_end + 1
+    return out
 
 
 def flat_spans(spans: Iterable[Span]) -> tuple[list[Span], int]:

@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             evaluation=report.to_dict(),
             settings={"eval_share": args.eval_share, "folds": args.folds, "seed": args.seed},
         )
-        write_model(out, final.tagger, info, final.lexicon, list(final.gazetteer))
+        write_model(out, final.tagger, info, final.lexicon, list(final.gazetteer), list(final.names))
     seconds = time.perf_counter() - started
 
     print(

@@ -11,19 +11,19 @@ from annotations.tagger.words import cut
 def test_features_of_a_word_with_clitics() -> None:
     text = "حماس حركة. قالت حماس لمصادر لحماس إن وبالمدينة كتابهم كتاب الكتاب كتاب"
     fz = Featurizer(lexicon_of([text]))
-    feats, folded, stem = fz.word("لحماس")
-    assert folded == "لحماس" and stem == "حماس"
-    assert {"w=لحماس", "st=حماس", "pro=ل", "sh=ar"} <= set(feats)
-    feats, _, stem = fz.word("وبالمدينة")
-    assert stem == "مدينه" and {"pro=وب", "art", "p3=مدي", "s2=نه"} <= set(feats)
-    feats, _, stem = fz.word("كتابهم")
-    assert stem == "كتاب" and "enc=هم" in feats
+    w = fz.word("لحماس")
+    assert w.folded == "لحماس"
+    assert {"w=لحماس", "st=حماس", "wa=حماس", "pro=ل", "sh=ar"} <= set(w.own)
+    assert w.as_prev == ["-1w=لحماس", "-1st=حماس"]
+    assert {"st=مدينه", "wa=المدينه", "pro=وب", "art", "p3=مدي", "s2=نه"} <= set(fz.word("وبالمدينة").own)
+    assert {"st=كتاب", "enc=هم"} <= set(fz.word("كتابهم").own)
 
 
 def test_normalised_form_and_marks() -> None:
     fz = Featurizer({})
-    feats, folded, _ = fz.word("أَحْمَد")
-    assert folded == fold_text("احمد") and "w=احمد" in feats and "marks" in feats and "oov" in feats
+    w = fz.word("أَحْمَد")
+    assert w.folded == fold_text("احمد") and {"w=احمد", "marks", "oov"} <= set(w.own)
+    assert {"year", "dlen=4"} <= set(fz.word("2024").own)
 
 
 def test_shapes() -> None:
@@ -49,3 +49,16 @@ def test_neighbours_and_gazetteer() -> None:
     assert "-1w=وزير" in rows[2] and "+1w=الاردن" in rows[2] and "+2w=ايمن" in rows[2]
     assert "gaz=B-PERSON" in rows[4] and "gaz=I-PERSON" in rows[5]
     assert not any(f.startswith("gaz=") for f in rows[3])
+
+
+def test_restricted_features_keep_only_what_the_model_knows() -> None:
+    text = "قال وزير خارجية الأردن أيمن الصفدي"
+    fz = Featurizer(lexicon_of([text]))
+    (sentence,) = cut(text)
+    full = fz.sentence(sentence, text)
+    known = frozenset({"w=قال", "+1w=وزير", "-1w|w=وزير|خارجيه", "BOS", "EOS"})
+    fz.restrict(known)
+    rows = fz.sentence(sentence, text)
+    assert rows[0] == [f for f in full[0] if f in known] == ["w=قال", "BOS", "+1w=وزير"]
+    assert rows[2] == ["-1w|w=وزير|خارجيه"]
+    assert all(set(r) <= known for r in rows)
