@@ -156,3 +156,21 @@ def test_spacy_missing_is_a_clear_error(
     monkeypatch.setitem(sys.modules, "spacy", None)
     assert main(["train", "--store", str(store), "--backend", "spacy", "--out", str(tmp_path / "m")]) == 2
     assert "reader-arabic[spacy]" in capsys.readouterr().err
+
+
+def test_a_saved_model_predicts_what_it_predicted_before_saving(store: Path, tmp_path: Path) -> None:
+    from annotations.suggest.model import ModelSuggester
+    from annotations.tagger.modeldir import ModelInfo, load_model, write_model
+    from annotations.tagger.training import fit, select_examples
+
+    with Store.open(store, readonly=True) as s:
+        examples = select_examples(s, ["PERSON", "ORGANIZATION", "LOCATION", "DATE", "EVENT"]).examples
+    fitted = fit("crf", examples[:5], tmp_path / "work")
+    info = ModelInfo("m", "crf", fitted.tagger.labels, "h", 5, 0, fitted.boundaries)
+    write_model(tmp_path / "m", fitted.tagger, info, fitted.lexicon, list(fitted.gazetteer), list(fitted.names))
+    loaded = load_model(tmp_path / "m")
+    assert loaded.info.boundaries == fitted.boundaries
+    for e in examples[5:]:
+        before = fitted.tagger.predict(e.text)
+        assert before and loaded.tagger.predict(e.text) == before
+        assert [sp.key for sp in ModelSuggester(loaded.tagger, "m").suggest(e.text)] == [sp.key for sp in before]

@@ -68,3 +68,23 @@ def test_scores_equal_seqeval_strict_iob2(data: st.DataObject) -> None:
                 assert counts.gold == report[label]["support"]
                 assert counts.f1 == pytest.approx(report[label]["f1-score"])
                 assert counts.recall == pytest.approx(report[label]["recall"])
+
+
+TEXT_CHARS = st.sampled_from(list("قال حماس وَبِالمدينة\u0640 .،!؟\n\t\u200c\u200f\u2067 abc 12٣ ()«»_-"))
+
+
+@given(st.text(TEXT_CHARS, max_size=60))
+def test_cut_covers_every_visible_character_once(text: str) -> None:
+    tokens = [t for sentence in cut(text) for t in sentence.tokens]
+    covered = [i for t in tokens for i in range(t.start, t.end)]
+    assert covered == sorted(set(covered))  # in order, no overlap
+    invisible = set("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+    visible = [i for i, c in enumerate(text) if not c.isspace() and c not in invisible]
+    assert covered == visible
+    for t in tokens:
+        assert text[t.start : t.end] == t.text
+        assert "\n" not in t.text
+    for sentence in cut(text):
+        assert sentence.tokens  # no empty sentence
+        stops = [t for t in sentence.tokens[:-1] if t.text in {".", "!", "?", "؟", "…", "۔"}]
+        assert not stops  # a stop ends its sentence
