@@ -124,10 +124,16 @@ class Annotation:
     # suggestions this annotator decided against (rejected, or accepted and later deleted): a decision is
     # part of the record, so suggesting again never brings them back
     rejected: list[Span] = field(default_factory=list)
+    # this annotator's undo and redo steps on this document, oldest first, as JSON objects that
+    # annotations.history reads; kept with the record so the history survives restarts
+    undo: list[dict[str, Any]] = field(default_factory=list)
+    redo: list[dict[str, Any]] = field(default_factory=list)
 
     def copy(self) -> Annotation:
         """An independent copy (spans are immutable; the lists are not shared)."""
-        return replace(self, spans=list(self.spans), rejected=list(self.rejected))
+        return replace(
+            self, spans=list(self.spans), rejected=list(self.rejected), undo=list(self.undo), redo=list(self.redo)
+        )
 
     def has_span(self, span: Span) -> bool:
         return any(s.key == span.key for s in self.spans)
@@ -143,6 +149,8 @@ class Annotation:
             "updated": self.updated,
             "seconds_spent": self.seconds_spent,
             **({"rejected": [s.to_dict() for s in sorted(self.rejected)]} if self.rejected else {}),
+            **({"undo": list(self.undo)} if self.undo else {}),
+            **({"redo": list(self.redo)} if self.redo else {}),
         }
 
     @classmethod
@@ -157,4 +165,6 @@ class Annotation:
             updated=float(d.get("updated", 0.0)),
             seconds_spent=float(d.get("seconds_spent", 0.0)),
             rejected=[Span.from_dict(s) for s in d.get("rejected", [])],
+            undo=[dict(e) for e in d.get("undo", [])],
+            redo=[dict(e) for e in d.get("redo", [])],
         )

@@ -132,7 +132,7 @@ async def time_keys(app: ReaderApp, n: int, profile: cProfile.Profile | None) ->
         if profile is not None:
             profile.enable()
         for start in starts:
-            view._moved(start, False)
+            view.move_to(start)
             await meter.press(pilot, "w (select word)", "w")
             await meter.press(pilot, "p (label, store write)", "p")
         if profile is not None:

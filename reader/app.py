@@ -7,9 +7,10 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from reader.options import PendingPolicy, ViewOptions
 from reader.screens.annotate import AnnotateScreen
 from reader.session import Session
-from reader.text.bidi_levels import Direction
+from reader.theme import THEMES
 
 # ECMA-48 BDSM (terminal-wg bidi recommendation): explicit mode makes a bidi-capable terminal draw
 # cells as given, because the app has already shaped and reordered them; implicit mode is restored.
@@ -26,29 +27,22 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(
-        self,
-        session: Session,
-        *,
-        terminal_bidi: bool = False,
-        direction: Direction = "auto",
-        show_marks: bool = True,
+        self, session: Session, options: ViewOptions | None = None, *, on_pending: PendingPolicy = "ask"
     ) -> None:
         super().__init__()
         self.session = session
-        self.terminal_bidi = terminal_bidi
-        self.direction: Direction = direction
-        self.show_marks = show_marks
+        self.options = options or ViewOptions()
+        self.on_pending: PendingPolicy = on_pending
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = THEMES[self.options.theme].name
 
     def on_mount(self) -> None:
-        if not self.terminal_bidi and self._driver is not None:
+        if self.options.visual and self._driver is not None:
             self._driver.write(BIDI_EXPLICIT)
-        self.push_screen(
-            AnnotateScreen(
-                self.session, direction=self.direction, show_marks=self.show_marks, visual=not self.terminal_bidi
-            )
-        )
+        self.push_screen(AnnotateScreen(self.session, self.options, on_pending=self.on_pending))
 
     def on_unmount(self) -> None:
         self.session.record_time()
-        if not self.terminal_bidi and self._driver is not None:
+        if self.options.visual and self._driver is not None:
             self._driver.write(BIDI_IMPLICIT)

@@ -31,7 +31,7 @@ class CommandModule(Protocol):
 
 
 def _load(name: str) -> CommandModule:
-    module: CommandModule = importlib.import_module(COMMANDS[name][0])  # type: ignore[assignment]
+    module: CommandModule = importlib.import_module(COMMANDS[name][0])
     return module
 
 
@@ -49,7 +49,7 @@ def _top_parser() -> argparse.ArgumentParser:
 
 
 def _load_app() -> CommandModule:
-    module: CommandModule = importlib.import_module("reader.commands.app")  # type: ignore[assignment]
+    module: CommandModule = importlib.import_module("reader.commands.app")
     return module
 
 

@@ -1,18 +1,58 @@
-"""One annotator's working session on a store: which documents, where we are, and every action
-routed through the store (durable when it returns) and the undo history. No Textual here, so the
-app stays a thin layer and this logic is tested directly."""
+"""One annotator's working session on a store: which documents, where we are, and the review model
+— every action routed through the store (durable when it returns) together with its undo step. No
+Textual here, so the app stays a thin layer and this logic is tested directly.
+
+The review rules live here:
+
+* A label key on a pending suggestion of that label accepts it; on a pending suggestion of the
+  same range and group with another label it replaces it (the suggestion counts as rejected).
+* Rejecting a suggestion, deleting an accepted one, or relabelling one records it in the record's
+  ``rejected``: `reader suggest` never proposes a decided span again.
+* Accepting a document while suggestions are pending decides them in the same step (accept all or
+  reject all, as the annotator chose); the screen asks first, or follows ``--on-pending``.
+* Undo and redo are kept per document in the record (annotations.history), so they survive a
+  restart. Within a session, ``z`` first takes back what this session did last, in whatever
+  document, then the current document's older steps.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from annotations.history import Action, AddSpan, Batch, History, RemoveSpan, ReplaceSpan, SetAnswer
+from annotations import history
+from annotations.history import (
+    Action,
+    AddSpan,
+    Batch,
+    RejectSuggestion,
+    RemoveSpan,
+    ReplaceSpan,
+    SetAnswer,
+)
 from annotations.labels import LabelDef, LabelSchema
-from annotations.model import Annotation, Document, Span
+from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.normalize import find_all
 from annotations.store import Store
+from reader.text.words import word_at
+
+Decision = Literal["accept", "reject"]
+
+
+def review_order(span: Span) -> tuple[int, int, str]:
+    """Reading order of suggestions: by start; of two starting together, the outer one first."""
+    return (span.start, -span.end, span.label)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelOutcome:
+    """What a label key did: ``verb`` is "labelled", "accepted" (a pending suggestion), "replaced"
+    (a pending suggestion of another label) or "already" (nothing to do)."""
+
+    verb: str
+    span: Span
 
 
 @dataclass
@@ -28,10 +68,14 @@ class Session:
     def __post_init__(self) -> None:
         if not self.ids:
             self.ids = self.store.document_ids()
-        self.history = History(self.store, self.annotator)
         self.answers: dict[str, str | None] = self.store.answers(self.annotator)
         # Kept up to date on every answer so the status bar never counts 100,000 documents per key press.
         self.answered = sum(1 for i in self.ids if self.answers.get(i) is not None)
+        self._document: Document | None = None
+        self._pending: dict[str, int] = {}  # pending suggestions per document, counted when first asked
+        # Documents this session changed, most recent last: where z and Z go first.
+        self._undo_trail: list[str] = []
+        self._redo_trail: list[str] = []
 
     # -- documents ---------------------------------------------------------------------------------
     @property
@@ -39,7 +83,12 @@ class Session:
         return self.ids[self.index]
 
     def document(self, doc_id: str | None = None) -> Document:
-        return self.store.get_document(doc_id or self.doc_id)
+        doc_id = doc_id or self.doc_id
+        cached = self._document
+        if cached is None or cached.id != doc_id:
+            # documents never change under an id: the open one is read once, not on every key
+            cached = self._document = self.store.get_document(doc_id)
+        return cached
 
     def title(self, doc_id: str) -> str:
         title = self._titles.get(doc_id)
@@ -55,6 +104,17 @@ class Session:
     def spans(self, doc_id: str | None = None) -> list[Span]:
         annotation = self.annotation(doc_id)
         return list(annotation.spans) if annotation else []
+
+    def pending(self, doc_id: str | None = None) -> list[Span]:
+        """The document's suggestions still waiting for a decision, in reading order."""
+        return sorted((s for s in self.spans(doc_id) if s.pending), key=review_order)
+
+    def pending_count(self, doc_id: str | None = None) -> int:
+        doc_id = doc_id or self.doc_id
+        count = self._pending.get(doc_id)
+        if count is None:
+            count = self._pending[doc_id] = len(self.pending(doc_id))
+        return count
 
     def go(self, index: int) -> bool:
         """Open another document; the time spent on the one we leave is recorded."""
@@ -80,10 +140,67 @@ class Session:
         if spent > 0.5 and self.annotation() is not None:
             self.store.add_time(self.doc_id, self.annotator, min(spent, 1800.0))
 
-    # -- actions -------------------------------------------------------------------------------------
-    def label(self, label: LabelDef, start: int, end: int) -> Span | None:
-        span = Span(start, end, label.name, "manual")
-        return span if self.history.do(AddSpan(self.doc_id, span)) else None
+    # -- the one write path: an action and its undo step, journaled together --------------------------
+    def _do(self, action: Action, doc_id: str | None = None) -> bool:
+        doc_id = doc_id or self.doc_id
+        changed = self.store.update(doc_id, self.annotator, lambda record: history.do(record, action))
+        if changed:
+            self._undo_trail.append(doc_id)
+            self._redo_trail.clear()
+            self._changed(doc_id)
+        return changed
+
+    def _changed(self, doc_id: str) -> None:
+        self._pending.pop(doc_id, None)
+        annotation = self.annotation(doc_id)
+        self._set_answer(doc_id, annotation.answer if annotation else None)
+
+    def _check(self, start: int, end: int) -> None:
+        length = len(self.document().text)
+        if not 0 <= start < end <= length:
+            raise ValueError(f"span [{start}, {end}) is outside the document (0..{length})")
+
+    # -- labels ------------------------------------------------------------------------------------
+    def label_target(self, label: LabelDef, selection: tuple[int, int] | None, cursor: int) -> tuple[int, int] | None:
+        """What a label key applies to: the line (line-scoped labels), the selection, a pending
+        suggestion of that label under the cursor (the innermost), or the word under the cursor."""
+        if label.scope == "line":
+            return self.line_range(cursor)
+        if selection is not None:
+            return selection
+        under = [s for s in self.pending() if s.label == label.name and s.contains(cursor)]
+        if under:
+            inner = min(under, key=lambda s: s.end - s.start)
+            return inner.start, inner.end
+        return word_at(self.document().text, cursor)
+
+    def label(self, label: LabelDef, start: int, end: int) -> LabelOutcome:
+        self._check(start, end)
+        spans = self.spans()
+        same = next((s for s in spans if s.key == (start, end, label.name)), None)
+        if same is not None:
+            if same.pending:
+                self._do(ReplaceSpan(same, same.accepted()))
+                return LabelOutcome("accepted", same.accepted())
+            return LabelOutcome("already", same)
+        new = Span(start, end, label.name, "manual")
+        rival = next(
+            (
+                s
+                for s in spans
+                if s.pending and (s.start, s.end) == (start, end) and self._group(s.label) == label.group
+            ),
+            None,
+        )
+        if rival is not None:
+            self._do(Batch((RejectSuggestion(rival), AddSpan(new)), f"relabel {rival.label} -> {label.name}"))
+            return LabelOutcome("replaced", new)
+        self._do(AddSpan(new))
+        return LabelOutcome("labelled", new)
+
+    def _group(self, name: str) -> str | None:
+        label = self.schema.get(name)
+        return label.group if label else None
 
     def line_range(self, offset: int) -> tuple[int, int] | None:
         """The line of the file (paragraph) holding offset, without its line break and outer spaces."""
@@ -100,52 +217,108 @@ class Session:
         return (start, end) if end > start else None
 
     def delete(self, span: Span) -> bool:
-        """Delete a span, or reject a suggestion: both take it out of the record."""
-        return self.history.do(RemoveSpan(self.doc_id, span))
+        """Delete a span. A suggestion (pending or accepted) is recorded as rejected, so suggesting
+        again does not bring it back."""
+        action: Action = RejectSuggestion(span) if span.origin == "suggested" else RemoveSpan(span)
+        return self._do(action)
 
     def relabel(self, span: Span, label: LabelDef) -> bool:
         if span.label == label.name:
             return False
         new = Span(span.start, span.end, label.name, "manual", note=span.note)
-        return self.history.do(ReplaceSpan(self.doc_id, span, new))
+        if span.origin == "suggested":
+            return self._do(Batch((RejectSuggestion(span), AddSpan(new)), f"relabel {span.label} -> {label.name}"))
+        return self._do(ReplaceSpan(span, new))
 
+    # -- suggestions ---------------------------------------------------------------------------------
     def accept(self, span: Span) -> bool:
         if not span.pending:
             return False
-        return self.history.do(ReplaceSpan(self.doc_id, span, span.accepted()))
+        return self._do(ReplaceSpan(span, span.accepted()))
+
+    def reject(self, span: Span) -> bool:
+        if not span.pending:
+            return False
+        return self._do(RejectSuggestion(span))
 
     def accept_all(self, label: str) -> int:
-        pending = [s for s in self.spans() if s.pending and s.label == label]
+        pending = [s for s in self.pending() if s.label == label]
         if not pending:
             return 0
-        actions: tuple[Action, ...] = tuple(ReplaceSpan(self.doc_id, s, s.accepted()) for s in pending)
-        self.history.do(Batch(self.doc_id, actions, f"accept all {label}"))
+        actions: tuple[Action, ...] = tuple(ReplaceSpan(s, s.accepted()) for s in pending)
+        self._do(Batch(actions, f"accept all {label} ({len(pending)})"))
         return len(pending)
 
-    def answer(self, answer: str) -> None:
+    def next_suggestion(self, cursor: int, step: int, after: Span | None = None) -> Span | None:
+        """The pending suggestion after (step > 0) or before ``after`` in reading order — nested
+        ones included, each exactly once — or, with no ``after``, from the cursor (a suggestion
+        starting at the cursor counts as ahead)."""
+        pending = self.pending()
+        if after is not None:
+            key = review_order(after)
+            ahead = [s for s in pending if (review_order(s) > key if step > 0 else review_order(s) < key)]
+        else:
+            ahead = [s for s in pending if (s.start >= cursor if step > 0 else s.start < cursor)]
+        if not ahead:
+            return None
+        return ahead[0] if step > 0 else ahead[-1]
+
+    # -- answers -------------------------------------------------------------------------------------
+    def answer(self, answer: str, decide_pending: Decision | None = None) -> bool:
+        """Answer the document. The same answer again takes it back. ``decide_pending`` accepts or
+        rejects every pending suggestion in the same undo step."""
+        if answer not in ANSWERS:
+            raise ValueError(f"unknown answer {answer!r}")
         old = self.answers.get(self.doc_id)
-        new = None if old == answer else answer  # the same key again takes the answer back
-        if self.history.do(SetAnswer(self.doc_id, old, new)):
-            self._set_answer(self.doc_id, new)
-
-    def undo(self) -> Action | None:
-        action = self.history.undo()
-        self._sync_answer(action, undo=True)
-        return action
-
-    def redo(self) -> Action | None:
-        action = self.history.redo()
-        self._sync_answer(action, undo=False)
-        return action
-
-    def _sync_answer(self, action: Action | None, *, undo: bool) -> None:
-        if isinstance(action, SetAnswer):
-            self._set_answer(action.doc_id, action.old if undo else action.new)
+        new = None if old == answer else answer
+        steps: list[Action] = []
+        pending = self.pending() if decide_pending and new == "accept" else []
+        for s in pending:
+            steps.append(ReplaceSpan(s, s.accepted()) if decide_pending == "accept" else RejectSuggestion(s))
+        steps.append(SetAnswer(old, new))
+        if len(steps) == 1:
+            return self._do(steps[0])
+        verb = "accepting" if decide_pending == "accept" else "rejecting"
+        return self._do(Batch(tuple(steps), f"answer {new}, {verb} {len(pending)} suggestion(s)"))
 
     def _set_answer(self, doc_id: str, answer: str | None) -> None:
         before = self.answers.get(doc_id) is not None
         self.answers[doc_id] = answer
         self.answered += (answer is not None) - before
+
+    # -- undo ----------------------------------------------------------------------------------------
+    def undo(self) -> tuple[str, Action] | None:
+        """Take back the last step: this session's last change first (in whatever document), then
+        the current document's older history. Returns (document, action), or None."""
+        return self._walk(self._undo_trail, self._redo_trail, history.undo)
+
+    def redo(self) -> tuple[str, Action] | None:
+        return self._walk(self._redo_trail, self._undo_trail, history.redo)
+
+    def _walk(
+        self, trail: list[str], other: list[str], step: Callable[[Annotation], Action | None]
+    ) -> tuple[str, Action] | None:
+        while True:
+            doc_id = trail.pop() if trail else self.doc_id
+            done = self._step(doc_id, step)
+            if done is not None:
+                other.append(doc_id)
+                self._changed(doc_id)
+                return doc_id, done
+            if doc_id == self.doc_id and not trail:
+                return None
+
+    def _step(self, doc_id: str, step: Callable[[Annotation], Action | None]) -> Action | None:
+        done: list[Action] = []
+
+        def change(record: Annotation) -> bool:
+            action = step(record)
+            if action is not None:
+                done.append(action)
+            return action is not None
+
+        self.store.update(doc_id, self.annotator, change)
+        return done[0] if done else None
 
     # -- search --------------------------------------------------------------------------------------
     def search(self, query: str, doc_id: str | None = None) -> list[tuple[int, int]]:
@@ -153,7 +326,9 @@ class Session:
         alef maqsura and ta marbuta (annotations.normalize)."""
         if not query.strip():
             return []
-        return find_all(query, self.document(doc_id).text)
+        if doc_id is None or doc_id == self.doc_id:
+            return find_all(query, self.document().text)
+        return find_all(query, self.store.get_document(doc_id).text)  # other documents: not cached
 
     def next_document_with(
         self,

@@ -15,6 +15,7 @@ from annotations.labels import LabelSchema
 from annotations.model import Document
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
+from reader.options import DIRECTIONS, PENDING_POLICIES, THEMES, ViewOptions
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +23,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=None, help=f"the store (default: {default_store_path()})")
     parser.add_argument("--annotator", default=None, help="whose labels these are (default: your login name)")
     parser.add_argument("--labels", default=None, metavar="FILE", help="label schema (TOML)")
-    parser.add_argument("--direction", choices=("auto", "rtl", "ltr"), default="auto", help="paragraph direction")
+    parser.add_argument("--direction", choices=DIRECTIONS, default="auto", help="paragraph direction")
     parser.add_argument("--hide-marks", action="store_true", help="start with diacritics hidden")
+    parser.add_argument(
+        "--theme",
+        choices=THEMES,
+        default="dark",
+        help="colours for a dark terminal (default) or a light one; both keep text contrast at WCAG AA, "
+        "also on 256-colour terminals",
+    )
+    parser.add_argument(
+        "--on-pending",
+        choices=PENDING_POLICIES,
+        default="ask",
+        help="what `a` (accept the document) does while suggestions are pending: ask (default), accept them "
+        "all, reject them all, or refuse until each is decided",
+    )
     parser.add_argument(
         "--terminal-bidi",
         action="store_true",
@@ -68,9 +83,13 @@ def run(args: argparse.Namespace) -> int:
         from reader.session import Session
 
         session = Session(store, annotator, schema, ids=ids)
-        app = ReaderApp(
-            session, terminal_bidi=args.terminal_bidi, direction=args.direction, show_marks=not args.hide_marks
+        options = ViewOptions(
+            direction=args.direction,
+            show_marks=not args.hide_marks,
+            terminal_bidi=args.terminal_bidi,
+            theme=args.theme,
         )
+        app = ReaderApp(session, options, on_pending=args.on_pending)
         try:
             app.run()
         finally:

@@ -171,9 +171,8 @@ def run(args: argparse.Namespace) -> int:
         with _progress(show, total, "suggesting") as advance:
             for doc in store.iter_documents():
                 existing = store.get_annotation(doc.id, annotator)
-                have = {s.key for s in existing.spans} if existing is not None else set()
-                if existing is not None:
-                    have.update(s.key for s in existing.rejected)  # decided against: never again
+                # a span already there, or a suggestion this annotator decided against, is not proposed again
+                have = {s.key for s in (*existing.spans, *existing.rejected)} if existing is not None else set()
                 new: list[Span] = [
                     s
                     for s in suggest_document(

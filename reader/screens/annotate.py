@@ -1,10 +1,19 @@
-"""The annotation screen: document list, article, span panel, label legend and progress."""
+"""The annotation screen: document list, article, span panel, label legend and status line.
+
+It owns the view options (reader.options.ViewOptions) and routes keys to the session (the review
+model) and to the article view (which owns the cursor and selection state); it keeps no other state
+but the suggestion the review walk (. and ,) is on.
+"""
 
 from __future__ import annotations
 
+import functools
 import gc
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import replace
+from typing import ClassVar, ParamSpec
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
@@ -17,87 +26,158 @@ from textual.worker import get_current_worker
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from annotations.model import Span
+from reader.colours import Quantize
+from reader.keyboard import unbound_key_message
+from reader.options import PendingPolicy, ViewOptions
 from reader.screens.help import HelpScreen
+from reader.screens.pending import PendingScreen
 from reader.screens.search import SearchScreen
-from reader.session import Session
-from reader.text.bidi_levels import Direction
-from reader.text.snippet import visual_snippet
+from reader.session import Decision, Session
+from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.doclist import DocumentChosen, DocumentList
+from reader.widgets.safe import safe, safe_str, snippet
 from reader.widgets.spans import SpanAction, SpanPanel
 
-# Below these widths the side panels give their room to the article (F2 / F3 bring them back).
-DOCLIST_MIN_WIDTH = 100
-PANEL_MIN_WIDTH = 80
+# The article keeps at least this share of the width; the side panels share the rest, each at most
+# its natural width, and give way below their smallest useful width (F2 / F3 bring them back).
+ARTICLE_SHARE = 0.6
+DOCLIST_WIDTH = (16, 28)  # smallest, natural
+PANEL_WIDTH = (28, 38)
+
+P = ParamSpec("P")
+
+ANSWER_PAST = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "flag": "flagged"}
 
 
-def _first(hits: list[tuple[int, int]], step: int) -> int:
+def side_widths(width: int, show_documents: bool | None, show_panel: bool | None) -> tuple[int, int]:
+    """Widths of the document list and the span panel (0: hidden) for a terminal width: together at
+    most 40% of it, so the article keeps 60%. None means "if the width allows"; True/False is the
+    annotator's choice (F2/F3), still kept within that share."""
+    budget = int(width * (1 - ARTICLE_SHARE))
+    want_panel = show_panel if show_panel is not None else budget >= PANEL_WIDTH[0]
+    want_docs = show_documents if show_documents is not None else budget >= PANEL_WIDTH[0] + DOCLIST_WIDTH[0]
+    docs = panel = 0
+    if want_panel and want_docs:
+        docs = min(DOCLIST_WIDTH[1], budget * 2 // 5)
+        panel = min(PANEL_WIDTH[1], budget - docs)
+    elif want_panel:
+        panel = min(PANEL_WIDTH[1], budget)
+    elif want_docs:
+        docs = min(DOCLIST_WIDTH[1], budget)
+    return docs, panel
+
+
+def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
+    """A key whose action the store refuses (disk full, a damaged or locked store: a UserError) says
+    so in a notification; the app goes on, and the store is as it was."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(*args, **kwargs)
+        except UserError as exc:
+            screen = args[0]
+            assert isinstance(screen, AnnotateScreen)
+            screen._notify(f"not done: {exc.describe()}", "error", timeout=10)
+
+    return guarded
+
+
+def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
     """Where a search going forward (step > 0) or backward enters a document's hits."""
-    return (hits[0] if step > 0 else hits[-1])[0]
+    return hits[0] if step > 0 else hits[-1]
 
 
 class AnnotateScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer('accept')", "Accept document"),
+        Binding(
+            "a",
+            "answer('accept')",
+            "Accept document",
+            tooltip="asks first while suggestions are pending (--on-pending)",
+        ),
         Binding("r", "answer('reject')", "Reject document"),
         Binding("s", "answer('skip')", "Skip document"),
         Binding("f", "answer('flag')", "Flag document"),
         Binding("j", "document(1)", "Next document"),
         Binding("k", "document(-1)", "Previous document"),
         Binding("J", "next_unanswered", "Next unanswered document"),
-        Binding("z,ctrl+z", "undo", "Undo"),
+        Binding("z,ctrl+z", "undo", "Undo", tooltip="kept per document, also across restarts"),
         Binding("Z,ctrl+y", "redo", "Redo"),
         Binding("slash", "search", "Search"),
-        Binding("n", "hit(1)", "Next search hit"),
+        Binding("n", "hit(1)", "Next search hit", tooltip="selects the hit exactly: a label key labels the hit"),
         Binding("N", "hit(-1)", "Previous search hit"),
-        Binding("c", "suggestion('accept')", "Accept suggestion under cursor"),
-        Binding("x", "suggestion('reject')", "Reject suggestion under cursor"),
-        Binding("full_stop", "next_suggestion(1)", "Next suggestion"),
+        Binding(
+            "c",
+            "suggestion('accept')",
+            "Accept suggestion",
+            tooltip="the one . selected, or the innermost under the cursor",
+        ),
+        Binding(
+            "x",
+            "suggestion('reject')",
+            "Reject suggestion",
+            tooltip="recorded: suggesting again does not bring it back",
+        ),
+        Binding(
+            "full_stop",
+            "next_suggestion(1)",
+            "Next suggestion",
+            tooltip="every pending suggestion once, nested ones too, in reading order",
+        ),
         Binding("comma", "next_suggestion(-1)", "Previous suggestion"),
         Binding("C", "await_label('accept_all')", "Accept all suggestions of a label (then its key)"),
         Binding("t", "await_label('relabel')", "Relabel span under cursor (then a label key)"),
-        Binding("delete,backspace", "delete_span", "Delete span under cursor"),
+        Binding(
+            "delete,backspace",
+            "delete_span",
+            "Delete span under cursor",
+            tooltip="a suggestion deleted counts as rejected",
+        ),
         Binding("h", "toggle_marks", "Show/hide diacritics"),
         Binding("D", "cycle_direction", "Paragraph direction: auto/rtl/ltr"),
-        Binding("f2", "toggle('#documents')", "Show/hide document list"),
-        Binding("f3", "toggle('#panel')", "Show/hide span panel"),
+        Binding("f2", "toggle_side('documents')", "Show/hide document list"),
+        Binding("f3", "toggle_side('panel')", "Show/hide span panel"),
         Binding("question_mark,f1", "help", "Help"),
     ]
 
-    def __init__(
-        self, session: Session, *, direction: Direction = "auto", show_marks: bool = True, visual: bool = True
-    ) -> None:
+    def __init__(self, session: Session, options: ViewOptions | None = None, on_pending: PendingPolicy = "ask") -> None:
         super().__init__()
         self.session = session
-        self.view_options = {"direction": direction, "show_marks": show_marks, "visual": visual}
+        self.options = options or ViewOptions()
+        self.on_pending: PendingPolicy = on_pending
         self.query_text = ""
         self._awaiting: str | None = None
+        self._walk: Span | None = None  # the suggestion . and , last selected
         self._last_status = Text()
+        self._note = ""
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         s = self.session
         with Horizontal(id="main"):
-            yield DocumentList(s.ids, s.title, s.answers, id="documents")
-            yield ArticleView(
-                s.schema,
-                id="article",
-                on_cursor=self._cursor_changed,
-                **self.view_options,  # type: ignore[arg-type]
-            )
+            yield DocumentList(s.ids, s.title, s.answers, pending_of=s.pending_count, id="documents")
+            yield ArticleView(s.schema, id="article", options=self.options, on_cursor=self._cursor_changed)
             yield SpanPanel(s.schema, id="panel")
-        yield Static(self._legend(), id="legend")
-        yield Static("", id="status")
+        yield Static(Text(), id="legend")
+        yield Static(Text(), id="status")
         yield Footer()
 
     def _legend(self) -> Text:
+        quantize = self._quantize()
         legend = Text()
         for label in self.session.schema.labels:
-            legend.append(label.key, style=f"bold reverse {label.color}")
-            legend.append(f" {label.name.title()}{' (line)' if label.scope == 'line' else ''}  ")
+            ink = chip_ink(label, quantize)
+            legend.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
+            legend.append(f" {safe_str(label.name.title())}{' (line)' if label.scope == 'line' else ''}  ")
         return legend
 
+    def _quantize(self) -> Quantize:
+        return quantizer(colour_system(self.app.console))
+
     def on_mount(self) -> None:
+        self.query_one("#legend", Static).update(self._legend())
         self.article.focus()
         self._apply_width(self.size.width)
         self.open_document(self.session.index)
@@ -109,32 +189,37 @@ class AnnotateScreen(Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.query_one("#documents").display = width >= DOCLIST_MIN_WIDTH
-        self.query_one("#panel").display = width >= PANEL_MIN_WIDTH
+        docs, panel = side_widths(width, self.options.show_documents, self.options.show_panel)
+        for selector, cells in (("#documents", docs), ("#panel", panel)):
+            widget = self.query_one(selector)
+            widget.display = cells > 0
+            if cells:
+                widget.styles.width = cells
 
     @property
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    @property
+    def doclist(self) -> DocumentList:
+        return self.query_one(DocumentList)
+
     # -- documents ---------------------------------------------------------------------------------
-    def open_document(self, index: int, cursor: int = 0) -> None:
+    def open_document(self, index: int, cursor: int = 0, note: str = "") -> None:
         s = self.session
         s.go(index)
         doc = s.document()
         annotation = s.annotation()
         spans = list(annotation.spans) if annotation else []
+        self._walk = None
         self.article.load(doc.text, spans, cursor=cursor)
         if self.query_text:
             self.article.set_hits(s.search(self.query_text))
-        self.query_one(DocumentList).set_current(s.index)
+        self.doclist.set_current(s.index)
         self.query_one(SpanPanel).show_spans(doc.text, spans)
         if annotation is not None and annotation.text_hash != doc.text_hash:
-            self.notify(
-                "This document's text changed after it was labelled: check the spans.",
-                severity="warning",
-                timeout=8,
-            )
-        self._status()
+            self._notify("This document's text changed after it was labelled: check the spans.", "warning")
+        self._status(note)
 
     def _refresh_spans(self) -> None:
         spans = self.session.spans()
@@ -142,26 +227,39 @@ class AnnotateScreen(Screen[None]):
         panel = self.query_one(SpanPanel)
         panel.show_spans(self.article.text, spans)
         panel.show_cursor(self.article.text, spans, self.article.cursor)
-        self._status()
+        self.doclist.refresh_row(self.session.index)
 
-    def _status(self, note: str = "") -> None:
+    def _notify(self, message: str, severity: str = "information", timeout: float = 4) -> None:
+        """A toast, for what must be read in full; never parsed as markup, controls made visible."""
+        self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    def _status(self, note: str | None = None) -> None:
+        """Redraw the status line. ``note`` (what the last key did) stays until the next note; a note
+        that does not fit the line is also shown as a toast, so it is never cut off unread."""
         s = self.session
+        if note is not None:
+            self._note = note
+        pending = s.pending_count()
         answer = s.answers.get(s.doc_id)
         y, _ = self.article.cursor_position()
         # Most useful first, so a narrow terminal cuts off the least useful part.
         text = Text()
         text.append(f" {s.index + 1}/{len(s.ids)} ", style="bold reverse")
-        text.append(f" answered {s.answered}/{len(s.ids)}  ", style="bold")
+        text.append(f" {pending} pending ", style="bold reverse" if pending else "dim")
+        text.append(" ")
+        if self._note:
+            text.append(safe(self._note, "italic"))
+            text.append("  ")
+        text.append(f"answer: {answer or '—'}  answered {s.answered}/{len(s.ids)}  ")
         text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
-        text.append(f"answer: {answer or '—'}  ")
-        if note:
-            text.append(f"{note}  ", style="italic")
-        text.append(f"annotator: {s.annotator}  ", style="dim")
-        text.append(s.doc_id, style="dim")
+        text.append(safe(f"annotator: {s.annotator}  ", "dim"))
+        text.append(safe(s.doc_id, "dim"))
         if text != self._last_status:
             self._last_status = text
             # One fixed-height line: no relayout of the screen on every key press.
             self.query_one("#status", Static).update(text, layout=False)
+        if note and cell_len(f" {s.index + 1}/{len(s.ids)}  {pending} pending  {note}") > self.size.width:
+            self._notify(note)
 
     def on_document_chosen(self, message: DocumentChosen) -> None:
         self.open_document(message.index)
@@ -172,12 +270,12 @@ class AnnotateScreen(Screen[None]):
         if 0 <= target < len(self.session.ids):
             self.open_document(target)
         else:
-            self.notify("No more documents that way.", timeout=2)
+            self._status("no more documents that way")
 
     def action_next_unanswered(self) -> None:
         target = self.session.next_unanswered()
         if target is None:
-            self.notify("Every document has an answer.", timeout=3)
+            self._status("every document has an answer")
         else:
             self.open_document(target)
 
@@ -185,18 +283,35 @@ class AnnotateScreen(Screen[None]):
     def _cursor_changed(self, offset: int, selection: tuple[int, int] | None) -> None:
         if not self.is_mounted:
             return
+        walk = self._walk
+        if walk is not None and selection != (walk.start, walk.end):
+            self._walk = None  # the annotator moved away from the suggestion the walk was on
         self.query_one(SpanPanel).show_cursor(self.article.text, self.article.spans, offset)
         self._status()
 
-    # -- labels --------------------------------------------------------------------------------------
+    # -- keys that are not bindings: labels, and telling about keys that do nothing ------------------------
+    @reports_user_errors
     def on_key(self, event: events.Key) -> None:
         if event.character is None or not event.is_printable:
             if event.key == "escape" and self._awaiting:
                 self._awaiting = None
                 self._status("cancelled")
             return
-        label = self.session.schema.by_key(event.character)
+        character = event.character
+        label = self.session.schema.by_key(character)
         if label is None:
+            awaiting = self._awaiting
+            if awaiting is not None:
+                self._awaiting = None
+                self._status(f"{safe_str(character)} is not a label key: {awaiting.replace('_', ' ')} cancelled")
+                event.stop()
+                event.prevent_default()
+            elif event.key not in self.active_bindings:
+                lower = character.lower()
+                lower_is_a_key = lower != character and (
+                    self.session.schema.by_key(lower) is not None or lower in self.active_bindings
+                )
+                self._status(unbound_key_message(character, lower_is_a_key))
             return
         event.stop()
         event.prevent_default()
@@ -206,117 +321,182 @@ class AnnotateScreen(Screen[None]):
         elif awaiting == "accept_all":
             count = self.session.accept_all(label.name)
             self._refresh_spans()
-            self._status(f"accepted {count} {label.name} suggestion(s)")
+            self._status(f"accepted {count} {label.name} suggestion(s)" if count else f"no pending {label.name}")
         else:
             self._apply_label(label)
 
     def _apply_label(self, label: LabelDef) -> None:
         article = self.article
-        scope_line = label.scope == "line"
-        target = self.session.line_range(article.cursor) if scope_line else article.selected_range()
+        target = self.session.label_target(label, article.selection, article.cursor)
         if target is None:
-            self.notify("Nothing to label here: select some text or put the cursor on a word.", timeout=3)
+            self._status("nothing to label here: select some text or put the cursor on a word")
             return
         try:
-            span = self.session.label(label, *target)
+            outcome = self.session.label(label, *target)
         except (UserError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
+            self._notify(exc.describe() if isinstance(exc, UserError) else str(exc), "error")
             return
-        article.selection = None
-        article.anchor = None
+        article.clear_selection()  # a label key uses the selection up, whatever it did
         self._refresh_spans()
-        if span is None:
-            self._status(f"{label.name} is already there")
+        span = outcome.span
+        shown = snippet(article.text[span.start : span.end], 30)
+        if outcome.verb == "already":
+            self._status(f"{label.name} is already there: {shown}")
+        elif outcome.verb == "accepted":
+            self._status(f"accepted suggestion {label.name}: {shown}")
+        elif outcome.verb == "replaced":
+            self._status(f"labelled {label.name} instead of the suggestion: {shown}")
         else:
-            # Shaped and in visual order, like everything else on screen.
-            self._status(f"labelled {label.name}: {visual_snippet(article.text[span.start : span.end], 30)}")
+            self._status(f"labelled {label.name}: {shown}")
 
     def _spans_under_cursor(self) -> list[Span]:
         cursor = self.article.cursor
         # Innermost first: the shortest span is the one the annotator is looking at.
-        return sorted((s for s in self.session.spans() if s.start <= cursor < s.end), key=lambda s: s.end - s.start)
+        return sorted((s for s in self.session.spans() if s.contains(cursor)), key=lambda s: s.end - s.start)
 
     def _relabel(self, label: LabelDef) -> None:
         under = self._spans_under_cursor()
         if not under:
-            self.notify("No span under the cursor to relabel.", timeout=3)
+            self._status("no span under the cursor to relabel")
             return
-        self.session.relabel(under[0], label)
-        self._refresh_spans()
+        if self.session.relabel(under[0], label):
+            self._refresh_spans()
+            self._status(f"relabelled {under[0].label} -> {label.name}")
+        else:
+            self._status(f"it is {label.name} already")
 
     def action_await_label(self, purpose: str) -> None:
         self._awaiting = purpose
         self._status("press a label key (escape cancels)")
 
+    @reports_user_errors
     def action_delete_span(self) -> None:
         under = self._spans_under_cursor()
-        if under:
-            self.session.delete(under[0])
-            self._refresh_spans()
-            self._status(f"deleted {under[0].label}")
+        if not under:
+            self._status("no span under the cursor")
+            return
+        span = under[0]
+        self.session.delete(span)
+        self._refresh_spans()
+        what = "rejected suggestion" if span.origin == "suggested" else "deleted"
+        self._status(f"{what} {span.label} — z undoes")
 
+    @reports_user_errors
     def on_span_action(self, message: SpanAction) -> None:
         span = message.span
         if message.action == "jump":
-            self.article.move_to(span.start)
-            self.article.select(span.start, span.end)
+            self.article.select(span.start, span.end, cursor=span.start)
             self.article.focus()
         elif message.action == "delete":
             self.session.delete(span)
             self._refresh_spans()
+            self._status(f"deleted {span.label} — z undoes")
         elif message.action == "relabel":
             self.article.move_to(span.start)
             self.action_await_label("relabel")
 
     # -- suggestions ---------------------------------------------------------------------------------
+    def _suggestion_here(self) -> Span | None:
+        """The suggestion c and x act on: the one the walk selected, else the innermost pending one
+        under the cursor."""
+        pending = self.session.pending()
+        walk = self._walk
+        if walk is not None and walk in pending:
+            return walk
+        under = [s for s in pending if s.contains(self.article.cursor)]
+        return min(under, key=lambda s: s.end - s.start) if under else None
+
+    @reports_user_errors
     def action_suggestion(self, verdict: str) -> None:
-        pending = [s for s in self._spans_under_cursor() if s.pending]
-        if not pending:
-            self.notify("No suggestion under the cursor.", timeout=2)
+        span = self._suggestion_here()
+        if span is None:
+            self._status("no pending suggestion here (. finds the next one)")
             return
         if verdict == "accept":
-            self.session.accept(pending[0])
+            self.session.accept(span)
         else:
-            self.session.delete(pending[0])
+            self.session.reject(span)
         self._refresh_spans()
-        self._status(f"{verdict}ed suggestion {pending[0].label}")
+        left = self.session.pending_count()
+        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next")
 
     def action_next_suggestion(self, step: int) -> None:
-        cursor = self.article.cursor
-        starts = sorted({s.start for s in self.session.spans() if s.pending})
-        after = [o for o in starts if (o > cursor if step > 0 else o < cursor)]
-        if not after:
-            self.notify("No more suggestions that way.", timeout=2)
+        s = self.session
+        found = s.next_suggestion(self.article.cursor, step, after=self._walk)
+        if found is None:
+            left = s.pending_count()
+            way = "after" if step > 0 else "before"
+            self._status(f"no pending suggestion {way} this one ({left} pending in the document)")
             return
-        self.article.move_to(after[0] if step > 0 else after[-1])
+        self.article.select(found.start, found.end, cursor=found.start)
+        self._walk = found
+        order = s.pending()
+        self._status(
+            f"suggestion {order.index(found) + 1}/{len(order)}: {found.label} "
+            f"({found.rule or 'rule'}) — c accepts, x rejects, a label key relabels"
+        )
 
     # -- answers, undo -----------------------------------------------------------------------------
+    @reports_user_errors
     def action_answer(self, answer: str) -> None:
         s = self.session
-        s.answer(answer)
-        self.query_one(DocumentList).set_answer(s.doc_id, s.answers.get(s.doc_id))
-        if s.answers.get(s.doc_id) is None:
-            self._status("answer taken back")
+        pending = s.pending_count()
+        taking_back = s.answers.get(s.doc_id) == answer
+        if answer == "accept" and pending and not taking_back:
+            policy = self.on_pending
+            if policy == "refuse":
+                self._status(f"{pending} suggestion(s) still pending: decide them first (. walks to them)")
+                return
+            if policy == "ask":
+                self.app.push_screen(PendingScreen(pending), self._answer_after_prompt)
+                return
+            self._answer(answer, policy)
             return
-        if s.index + 1 < len(s.ids):
-            self.open_document(s.index + 1)
-        else:
-            self._status(f"answered {answer}; this was the last document")
+        self._answer(answer, None)
 
-    def _after_history(self, action: object, verb: str) -> None:
-        if action is None:
-            self.notify(f"Nothing to {verb}.", timeout=2)
+    @reports_user_errors
+    def _answer_after_prompt(self, decision: Decision | None) -> None:
+        if decision is None:
+            self._status("not answered: the pending suggestions are still there (. walks to them)")
             return
-        doc_id = getattr(action, "doc_id", self.session.doc_id)
-        if doc_id != self.session.doc_id and doc_id in self.session.ids:
-            self.open_document(self.session.ids.index(doc_id))
-        self.query_one(DocumentList).set_answer(doc_id, self.session.answers.get(doc_id))
+        self._answer("accept", decision)
+
+    def _answer(self, answer: str, decide: Decision | None) -> None:
+        s = self.session
+        position = f"doc {s.index + 1}/{len(s.ids)}"
+        pending = s.pending_count()
+        s.answer(answer, decide)
+        self.doclist.set_answer(s.doc_id, s.answers.get(s.doc_id))
+        if s.answers.get(s.doc_id) is None:
+            self._refresh_spans()
+            self._status(f"answer taken back for {position}")
+            return
+        done = f"{ANSWER_PAST[answer]} {position}"
+        if decide is not None:
+            done += f" and {'accepted' if decide == 'accept' else 'rejected'} {pending} suggestion(s)"
+        if s.index + 1 < len(s.ids):
+            self.open_document(s.index + 1, note=f"{done} — z undoes")
+        else:
+            self._refresh_spans()
+            self._status(f"{done}; this was the last document — z undoes")
+
+    def _after_history(self, result: tuple[str, object] | None, verb: str) -> None:
+        if result is None:
+            self._status(f"nothing to {verb}")
+            return
+        doc_id, action = result
+        s = self.session
+        if doc_id != s.doc_id and doc_id in s.ids:
+            self.open_document(s.ids.index(doc_id))
+        self.doclist.set_answer(doc_id, s.answers.get(doc_id))
         self._refresh_spans()
         self._status(f"{verb}: {action.describe()}")  # type: ignore[attr-defined]
 
+    @reports_user_errors
     def action_undo(self) -> None:
         self._after_history(self.session.undo(), "undo")
 
+    @reports_user_errors
     def action_redo(self) -> None:
         self._after_history(self.session.redo(), "redo")
 
@@ -331,6 +511,10 @@ class AnnotateScreen(Screen[None]):
 
         self.app.push_screen(SearchScreen(self.query_text), searched)
 
+    def _go_to_hit(self, hit: tuple[int, int]) -> None:
+        """A hit is selected exactly (not snapped to its word): a label key labels the hit, as seen."""
+        self.article.select(hit[0], hit[1], cursor=hit[0])
+
     def action_hit(self, step: int, include_cursor: bool = False) -> None:
         if not self.query_text:
             self.action_search()
@@ -342,8 +526,8 @@ class AnnotateScreen(Screen[None]):
         else:
             ahead = [h for h in reversed(hits) if h[0] < cursor]
         if ahead:
-            self.article.move_to(ahead[0][0])
-            self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{visual_snippet(self.query_text, 30)}»")
+            self._go_to_hit(ahead[0])
+            self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{snippet(self.query_text, 30)}»")
             return
         self._search_corpus(self.query_text, step, hits)
 
@@ -352,7 +536,7 @@ class AnnotateScreen(Screen[None]):
         """Look through the other documents off the UI thread: a 100,000-document corpus takes a
         while, and the annotator can keep reading (or search again, which cancels this one)."""
         worker = get_current_worker()
-        shown = visual_snippet(query, 30)
+        shown = snippet(query, 30)
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._status, f"searching «{shown}»: {done}/{total} documents")
@@ -362,33 +546,40 @@ class AnnotateScreen(Screen[None]):
             self.app.call_from_thread(self._corpus_search_done, query, step, other, here)
 
     def _corpus_search_done(self, query: str, step: int, other: int | None, here: list[tuple[int, int]]) -> None:
-        shown = visual_snippet(query, 30)
+        shown = snippet(query, 30)
         if other is None:
             if here:
-                self.article.move_to(_first(here, step))
+                self._go_to_hit(_first(here, step))
                 self._status(f"wrapped: {len(here)} hit(s) for «{shown}», only in this document")
             else:
-                self.notify(f"No hit for «{shown}» in any document.", timeout=3)
+                self._status(f"no hit for «{shown}» in any document")
             return
         self.open_document(other)
         hits = self.article.hits  # open_document searched it for the query
-        self.article.move_to(_first(hits, step))
+        self._go_to_hit(_first(hits, step))
         self._status(f"{len(hits)} hit(s) for «{shown}» in this document")
 
     # -- view ----------------------------------------------------------------------------------------
+    def _set_options(self, options: ViewOptions) -> None:
+        self.options = options
+        self.article.set_options(options)
+
     def action_toggle_marks(self) -> None:
-        self.article.set_view_options(show_marks=not self.article.show_marks)
-        self._status("diacritics shown" if self.article.show_marks else "diacritics hidden")
+        self._set_options(self.options.toggled_marks())
+        self._status("diacritics shown" if self.options.show_marks else "diacritics hidden")
 
     def action_cycle_direction(self) -> None:
-        order = ["auto", "rtl", "ltr"]
-        direction = order[(order.index(self.article.direction) + 1) % 3]
-        self.article.set_view_options(direction=direction)  # type: ignore[arg-type]
-        self._status(f"paragraph direction: {direction}")
+        self._set_options(self.options.next_direction())
+        self._status(f"paragraph direction: {self.options.direction}")
 
-    def action_toggle(self, selector: str) -> None:
-        widget = self.query_one(selector)
-        widget.display = not widget.display
+    def action_toggle_side(self, which: str) -> None:
+        widget = self.query_one("#documents" if which == "documents" else "#panel")
+        shown = not widget.display
+        if which == "documents":
+            self.options = replace(self.options, show_documents=shown)
+        else:
+            self.options = replace(self.options, show_panel=shown)
+        self._apply_width(self.size.width)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.session.schema, self))

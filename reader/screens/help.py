@@ -15,9 +15,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotations.labels import LabelSchema
+from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.doclist import ANSWER_MARKS
+from reader.widgets.safe import safe, safe_str
 from reader.widgets.spans import SpanList
+
+SELECTION_HELP = (
+    "Selecting: shift + arrows and mouse drags select by letters and snap to whole words; ctrl + shift + "
+    "arrows select word by word — the first press takes the word under the cursor, each further press "
+    "one more word, the other way gives one back; [ ] { } move an edge by one letter without snapping. "
+    "n / N and . / , select the search hit or the suggestion exactly, so a label key labels what is "
+    "selected. Pending suggestions are italic; accepted spans are filled."
+)
 
 _KEY_NAMES = {
     "left_square_bracket": "[",
@@ -51,7 +61,10 @@ def help_table(title: str, bindings: list[Binding]) -> Table:
     table.add_column()
     for binding in bindings:
         if binding.description:
-            table.add_row(key_display(binding.key), binding.description)
+            what = Text(binding.description)
+            if binding.tooltip:
+                what.append(f" — {binding.tooltip}", style="dim")
+            table.add_row(Text(key_display(binding.key)), what)
     return table
 
 
@@ -67,14 +80,21 @@ class HelpScreen(ModalScreen[None]):
         labels = Table(title="Labels", title_justify="left", show_header=False, box=None, padding=(0, 2))
         labels.add_column(no_wrap=True)
         labels.add_column()
+        quantize = quantizer(colour_system(self.app.console))
         for label in self.schema.labels:
             scope = (
                 "the whole line under the cursor"
                 if label.scope == "line"
-                else "the selection, or the word under the cursor"
+                else "the selection, a pending suggestion of it under the cursor, or the word under the cursor"
             )
-            labels.add_row(Text(f" {label.key} ", style=f"bold reverse {label.color}"), f"{label.name}: labels {scope}")
+            ink = chip_ink(label, quantize)
+            what = safe(f"{label.name} ({label.group}): labels {scope}")
+            if label.description:
+                what.append("\n")
+                what.append(safe(label.description, "dim"))
+            labels.add_row(Text(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}"), what)
         marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
+        marks += "   a number at the right: suggestions still pending"
         with VerticalScroll(id="help-body"):
             yield Static(Text("reader — keys", style="bold"))
             yield Static(labels)
@@ -82,4 +102,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_table("Documents, answers, review", bindings_of(self.screen_class)))
             yield Static(help_table("Span list (tab to it)", bindings_of(SpanList)))
             yield Static(Text(f"Document list: {marks}"))
+            yield Static(Text(SELECTION_HELP))
             yield Static(Text("ctrl+q quits. Every action is saved as it happens.", style="dim"))

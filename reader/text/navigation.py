@@ -93,9 +93,14 @@ def line_edge(layout: DocumentLayout, offset: int, *, end: bool) -> int:
 
 def word_move(layout: DocumentLayout, offset: int, dx: int) -> int:
     """To the start of the next word on the screen to the right (dx=+1) or left (dx=-1). Visual,
-    like every move: a Latin name inside Arabic text is crossed left to right, as it reads."""
+    like every move: a Latin name inside Arabic text is crossed left to right, as it reads. From
+    inside a word, a move towards that word's start stops there first, as in editors."""
     text = layout.text
     current = word_at(text, offset)
+    if current is not None and current[0] < offset:
+        (y0, x0), (y1, x1) = layout.position_of(current[0]), layout.position_of(offset)
+        if y0 == y1 and (x0 - x1) * dx > 0:
+            return current[0]
     position = offset
     for _ in range(len(text) + 1):
         moved = horizontal(layout, position, dx)

@@ -1,8 +1,9 @@
 """The article: laid out by reader.text, drawn through Textual's line API with a per-line cache.
 
-The widget owns the cursor and the selection (logical offsets) and draws spans, search hits and
-placeholders on the cells that show them. It changes nothing in the store: it posts messages and the
-screen acts on them.
+The widget holds the cursor and selection state (reader.cursor.CursorState: a pure value with pure
+transitions) and draws it, with spans, search hits and placeholders, on the cells that show them.
+Every change of that state goes through one setter, which redraws exactly the lines it touches. The
+widget changes nothing in the store: the screen acts on what it reports.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from textual.strip import Strip
 
 from annotations.labels import LabelSchema
 from annotations.model import Span
+from reader import cursor as cur
+from reader.colours import Quantize
+from reader.cursor import CursorState
+from reader.options import ViewOptions
 from reader.text import DocumentLayout, VisualLine
 from reader.text import navigation as nav
-from reader.text.bidi_levels import Direction
-from reader.text.words import snap_to_words, word_at
+from reader.theme import colour_system, quantizer, schema_inks
 
 # Documents up to this size are laid out whole when opened, so the scrollbar is exact from the start;
 # bigger ones are laid out as they are scrolled to.
@@ -41,18 +45,20 @@ class CursorMoved(Message):
     selection: tuple[int, int] | None
 
 
-def span_styles(schema: LabelSchema, group_style: Callable[[str], Style]) -> dict[tuple[str, bool], Style]:
+def span_styles(
+    schema: LabelSchema, group_style: Callable[[str], Style], background: str, quantize: Quantize
+) -> dict[tuple[str, bool], Style]:
     """Style per (label, pending). How a group is drawn (underline for quotations, italics for
     pending suggestions...) comes from the stylesheet's component classes ``article--<group>`` and
-    ``article--<group>-pending``; the colour comes from the label schema: the background of accepted
-    entities and boilerplate, the text colour otherwise. Pending suggestions never look accepted."""
+    ``article--<group>-pending``; the colours from the label schema, made readable on the article's
+    background by the theme rules (reader/theme.py). Pending suggestions never look accepted."""
+    inks = schema_inks(schema, background, quantize)
     styles: dict[tuple[str, bool], Style] = {}
     for label in schema.labels:
         for pending in (False, True):
             drawn = group_style(f"article--{label.group}{'-pending' if pending else ''}")
-            filled = label.group != "quote" and not pending
-            colour = Style(bgcolor=label.color) if filled else Style(color=label.color)
-            styles[label.name, pending] = drawn + colour
+            ink = inks[label.name, pending]
+            styles[label.name, pending] = drawn + Style(color=ink.color, bgcolor=ink.bgcolor)
     return styles
 
 
@@ -107,9 +113,7 @@ class ArticleView(ScrollView, can_focus=True):
         self,
         schema: LabelSchema,
         *,
-        direction: Direction = "auto",
-        show_marks: bool = True,
-        visual: bool = True,
+        options: ViewOptions | None = None,
         on_cursor: Callable[[int, tuple[int, int] | None], None] | None = None,
         id: str | None = None,
     ) -> None:
@@ -119,44 +123,48 @@ class ArticleView(ScrollView, can_focus=True):
         # it, a CursorMoved message is posted instead.
         self.on_cursor = on_cursor
         self.schema = schema
+        self.options = options or ViewOptions()
         self._span_styles: dict[tuple[str, bool], Style] = {}  # from the stylesheet, once mounted
         self._groups = {label.name: label.group for label in schema.labels}
-        self.layout_engine = DocumentLayout("", 80)
-        self.cursor = 0
-        self.anchor: int | None = None  # selection anchor while extending by keys or mouse
-        self.selection: tuple[int, int] | None = None
+        self.layout_engine = self._new_layout("", 80)
+        self._state = CursorState()
         self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
-        self._goal_x: int | None = None
         # Lines are cached by everything that decides how they look (see render_line); this counter
         # stands for the layout itself and is bumped when it is rebuilt.
         self._layout_version = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
-        self.direction: Direction = direction
-        self.show_marks = show_marks
-        self.visual = visual
+
+    def _new_layout(self, text: str, width: int) -> DocumentLayout:
+        o = self.options
+        return DocumentLayout(text, width, direction=o.direction, show_marks=o.show_marks, visual=o.visual)
 
     def on_mount(self) -> None:
-        # Partial styles: only what the stylesheet sets, so overlays combine (an entity's background
-        # under a quotation's underline under the cursor's reverse).
-        self._span_styles = span_styles(self.schema, lambda name: self.get_component_rich_style(name, partial=True))
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Derive the span styles from the stylesheet, the schema and the theme (on mount and when the
+        theme changes). Partial styles: only what the stylesheet sets, so overlays combine (an entity's
+        background under a quotation's underline under the cursor's reverse)."""
+        background = self.rich_style.bgcolor
+        hex_bg = background.get_truecolor().hex if background is not None else "#000000"
+        quantize = quantizer(colour_system(self.app.console))
+        self._span_styles = span_styles(
+            self.schema, lambda name: self.get_component_rich_style(name, partial=True), hex_bg, quantize
+        )
+        self._invalidate(layout=True)
 
     # -- content ---------------------------------------------------------------------------------
     def load(self, text: str, spans: list[Span], *, cursor: int = 0) -> None:
         width = max(1, self.scrollable_content_region.width or 80)
-        self.layout_engine = DocumentLayout(
-            text, width, direction=self.direction, show_marks=self.show_marks, visual=self.visual
-        )
+        self.layout_engine = self._new_layout(text, width)
         if len(text) <= EAGER_LAYOUT_CHARS:
             for _ in self.layout_engine.lines():
                 pass
         self.spans = self._ordered(spans)
         self.hits = []
-        self.selection = None
-        self.anchor = None
-        self.cursor = min(cursor, max(0, len(text) - 1))
-        self._goal_x = None
+        self._state = cur.at(min(cursor, max(0, len(text) - 1)))
         self._invalidate(layout=True)
         self.scroll_to(0, 0, animate=False)
         self._scroll_to_cursor()
@@ -171,12 +179,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.hits = hits
         self._invalidate()
 
-    def set_view_options(self, *, direction: Direction | None = None, show_marks: bool | None = None) -> None:
-        if direction is not None:
-            self.direction = direction
-        if show_marks is not None:
-            self.show_marks = show_marks
-        self.layout_engine.set_options(direction=self.direction, show_marks=self.show_marks)
+    def set_options(self, options: ViewOptions) -> None:
+        """New view options (the screen owns them); the layout follows."""
+        self.options = options
+        self.layout_engine.set_options(direction=options.direction, show_marks=options.show_marks)
         self._invalidate(layout=True)
         self._scroll_to_cursor()
 
@@ -199,33 +205,49 @@ class ArticleView(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.virtual_size = size
 
-    # -- selection ------------------------------------------------------------------------------
-    def selected_range(self) -> tuple[int, int] | None:
+    # -- cursor and selection: one state, one setter ---------------------------------------------
+    @property
+    def state(self) -> CursorState:
+        return self._state
+
+    @property
+    def cursor(self) -> int:
+        return self._state.cursor
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        return self._state.selection
+
+    def target(self) -> tuple[int, int] | None:
         """What a label key applies to: the selection, or else the word under the cursor."""
-        if self.selection is not None:
-            return self.selection
-        return word_at(self.text, self.cursor)
+        return self._state.target(self.text)
 
-    def _set_selection_from_anchor(self) -> None:
-        if self.anchor is None:
-            self.selection = None
-            return
-        a0, a1 = nav.cluster_range(self.layout_engine, self.anchor)
-        c0, c1 = nav.cluster_range(self.layout_engine, self.cursor)
-        start, end = min(a0, c0), max(a1, c1)
-        if end <= start:
-            self.selection = None
-            return
-        self.selection = snap_to_words(self.text, start, end)
-
-    def select(self, start: int, end: int) -> None:
-        before = [self.selection] if self.selection else []
-        self.selection = (start, end) if end > start else None
-        self.anchor = None
-        self._refresh_ranges([*before, *([self.selection] if self.selection else [])])
+    def _set_state(self, new: CursorState) -> None:
+        """The one place the cursor and selection change: redraw the lines the old and the new state
+        touch, scroll to the cursor and report it."""
+        old = self._state
+        self._state = new
+        ranges: list[tuple[int, int]] = []
+        if old.cursor != new.cursor:
+            ranges += [(old.cursor, old.cursor + 1), (new.cursor, new.cursor + 1)]
+        if old.selection != new.selection:
+            ranges += [r for r in (old.selection, new.selection) if r is not None]
+        self._refresh_ranges(ranges)
+        self._scroll_to_cursor()
         self._announce()
 
-    # -- actions: movement -----------------------------------------------------------------------
+    def move_to(self, offset: int) -> None:
+        """Put the cursor on a logical offset (clearing any selection), redraw and scroll to it."""
+        self._set_state(cur.at(offset))
+
+    def select(self, start: int, end: int, *, cursor: int | None = None) -> None:
+        """Select exactly [start, end) (not snapped); the cursor moves to ``cursor`` if given."""
+        self._set_state(cur.selected(self._state, start, end, cursor=cursor))
+
+    def clear_selection(self) -> None:
+        if self._state.selection is not None:
+            self._set_state(cur.cleared(self._state))
+
     def _refresh_ranges(self, ranges: list[tuple[int, int]]) -> None:
         """Redraw only the lines showing these logical ranges: a cursor move or a new label touches
         a line or two, not the whole screen."""
@@ -235,48 +257,34 @@ class ArticleView(ScrollView, can_focus=True):
             last = layout.position_of(max(start, end - 1))[0] if end > start else first
             self.refresh_lines(first, last - first + 1)
 
-    def _moved(self, offset: int, extend: bool, keep_goal: bool = False) -> None:
-        before = [(self.cursor, self.cursor + 1), *([self.selection] if self.selection else [])]
-        if extend:
-            if self.anchor is None:
-                self.anchor = self.cursor
-        elif self.selection is not None or self.anchor is not None:
-            self.anchor = None
-            self.selection = None
-        if not keep_goal:
-            self._goal_x = None
-        self.cursor = offset
-        if extend:
-            self._set_selection_from_anchor()
-        self._refresh_ranges([*before, (offset, offset + 1), *([self.selection] if self.selection else [])])
-        self._scroll_to_cursor()
-        self._announce()
-
-    def move_to(self, offset: int) -> None:
-        """Put the cursor on a logical offset (clearing any selection), redraw and scroll to it."""
-        self._moved(offset, False)
+    # -- actions ------------------------------------------------------------------------------------
+    def _move(self, offset: int, extend: bool, goal_x: int | None = None) -> None:
+        self._set_state(cur.moved(self._state, self.layout_engine, offset, extend=extend, goal_x=goal_x))
 
     def action_move(self, dx: int, extend: bool = False) -> None:
-        self._moved(nav.horizontal(self.layout_engine, self.cursor, dx), extend)
+        self._move(nav.horizontal(self.layout_engine, self.cursor, dx), extend)
 
     def action_move_line(self, dy: int, extend: bool = False) -> None:
-        offset, self._goal_x = nav.vertical(self.layout_engine, self.cursor, dy, self._goal_x)
-        self._moved(offset, extend, keep_goal=True)
+        offset, goal = nav.vertical(self.layout_engine, self.cursor, dy, self._state.goal_x)
+        self._move(offset, extend, goal)
 
     def action_move_word(self, dx: int, extend: bool = False) -> None:
-        self._moved(nav.word_move(self.layout_engine, self.cursor, dx), extend)
+        if extend:
+            self._set_state(cur.word_extended(self._state, self.layout_engine, dx))
+        else:
+            self._move(nav.word_move(self.layout_engine, self.cursor, dx), False)
 
     def action_line_edge(self, end: bool, extend: bool = False) -> None:
-        self._moved(nav.line_edge(self.layout_engine, self.cursor, end=end), extend)
+        self._move(nav.line_edge(self.layout_engine, self.cursor, end=end), extend)
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
-        offset, self._goal_x = nav.vertical(self.layout_engine, self.cursor, direction * height, self._goal_x)
+        offset, goal = nav.vertical(self.layout_engine, self.cursor, direction * height, self._state.goal_x)
         self.scroll_relative(y=direction * height, animate=False)
-        self._moved(offset, False, keep_goal=True)
+        self._move(offset, False, goal)
 
     def action_top(self) -> None:
-        self._moved(0, False)
+        self._move(0, False)
 
     def action_bottom(self) -> None:
         layout = self.layout_engine
@@ -285,32 +293,18 @@ class ArticleView(ScrollView, can_focus=True):
         while last is None and y >= 0:
             last = layout.line(y)
             y -= 1
-        self._moved(last.start if last is not None else 0, False)
+        self._move(last.start if last is not None else 0, False)
 
     def action_select_word(self) -> None:
-        word = word_at(self.text, self.cursor)
-        if word is not None:
-            self.select(*word)
+        self._set_state(cur.word_selected(self._state, self.text))
 
     def action_clear_selection(self) -> None:
-        if self.selection is not None:
-            self._refresh_ranges([self.selection])
-            self.selection = None
-            self.anchor = None
-            self._announce()
+        self.clear_selection()
 
     def action_edge(self, edge: str, delta: int) -> None:
         """Move one edge of the selection (or of the word under the cursor) by one character,
         without snapping: this is how a clitic is trimmed off (حماس inside لحماس)."""
-        current = self.selected_range()
-        if current is None:
-            return
-        start, end = current
-        if edge == "start":
-            start = max(0, min(start + delta, end - 1))
-        else:
-            end = min(len(self.text), max(end + delta, start + 1))
-        self.select(start, end)  # as set, not snapped: the annotator chose this letter
+        self._set_state(cur.edge_moved(self._state, self.text, edge, delta))
 
     # -- mouse ------------------------------------------------------------------------------------
     def _offset_at_event(self, event: events.MouseEvent) -> int | None:
@@ -331,31 +325,26 @@ class ArticleView(ScrollView, can_focus=True):
         self.focus()
         self._dragging = True
         self.capture_mouse()
-        self.action_clear_selection()
-        self.anchor = offset  # the click point is where a drag starts from
-        self._moved(offset, True)
+        self._set_state(cur.dragged_from(offset))  # the click point is where a drag starts from
 
     async def _on_mouse_move(self, event: events.MouseMove) -> None:
         if not self._dragging:
             return
         offset = self._offset_at_event(event)
         if offset is not None and offset != self.cursor:
-            self._moved(offset, True)
+            self._move(offset, True)
 
     async def _on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:
             self._dragging = False
             self.release_mouse()
-            if self.anchor == self.cursor:
-                self.action_clear_selection()  # a plain click: a cursor, not a one-letter selection
-            self.anchor = None
+            self._set_state(cur.drag_ended(self._state))
 
     async def _on_click(self, event: events.Click) -> None:
         if event.chain == 2:
             offset = self._offset_at_event(event)
             if offset is not None:
-                self.move_to(offset)
-                self.action_select_word()
+                self._set_state(cur.word_selected(cur.at(offset), self.text))
 
     # -- geometry --------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -405,13 +394,13 @@ class ArticleView(ScrollView, can_focus=True):
         key = (index, self._layout_version, width, base, spans, hits, self.cursor if cursor_here else None, selection)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render(line, base, spans, hits, cursor_here, selection)
+            strip = self._draw_line(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
         if self.layout_engine.line_count != self.virtual_size.height:
             self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
-    def _render(
+    def _draw_line(
         self,
         line: VisualLine,
         base: Style,

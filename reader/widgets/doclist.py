@@ -1,5 +1,6 @@
-"""The document list: one row per document with its answer. Drawn through the line API so a store
-of 100,000 documents opens as fast as one of ten."""
+"""The document list: one row per document with its answer and, at the right, how many suggestions
+are still pending in it. Drawn through the line API so a store of 100,000 documents opens as fast as
+one of ten: a row reads its title and count only when it is on screen."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.text.snippet import visual_snippet
+from reader.widgets.safe import snippet
 
 # One character per answer; the legend is in the help screen.
 ANSWER_MARKS = {None: "·", "accept": "✓", "reject": "✗", "skip": "»", "flag": "⚑"}
@@ -35,6 +36,7 @@ class DocumentList(ScrollView, can_focus=True):
         "doclist--reject",
         "doclist--skip",
         "doclist--flag",
+        "doclist--pending",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "highlight(-1)", "Previous", show=False),
@@ -50,11 +52,13 @@ class DocumentList(ScrollView, can_focus=True):
         title_of: Callable[[str], str],
         answers: dict[str, str | None],
         *,
+        pending_of: Callable[[str], int] = lambda _doc_id: 0,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.ids = ids
         self.title_of = title_of  # read lazily: only the rows on screen ever load their document
+        self.pending_of = pending_of
         self.answers = answers
         self.current = 0
         self.highlighted = 0
@@ -65,6 +69,10 @@ class DocumentList(ScrollView, can_focus=True):
     def set_answer(self, doc_id: str, answer: str | None) -> None:
         self.answers[doc_id] = answer
         self.refresh()
+
+    def refresh_row(self, index: int) -> None:
+        """Redraw one row (its pending count changed)."""
+        self.refresh_line(index - int(self.scroll_offset.y))
 
     def set_current(self, index: int) -> None:
         self.current = self.highlighted = index
@@ -102,9 +110,16 @@ class DocumentList(ScrollView, can_focus=True):
             row += self.get_component_rich_style("doclist--current")
         if index == self.highlighted and self.has_focus:
             row += self.get_component_rich_style("doclist--highlight")
-        title = visual_snippet(self.title_of(doc_id) or doc_id, max(1, width - 2))
+        pending = self.pending_of(doc_id)
+        badge = f" {pending}" if pending else ""
+        title = snippet(self.title_of(doc_id) or doc_id, max(1, width - 2 - len(badge)))
         segments = [
             Segment(f"{ANSWER_MARKS.get(answer, '?')} ", row + mark_style),
             Segment(title, row),
         ]
-        return Strip(segments).crop_extend(0, width, row)
+        strip = Strip(segments).crop_extend(0, width - len(badge), row)
+        if badge:
+            strip = Strip.join(
+                [strip, Strip([Segment(badge, row + self.get_component_rich_style("doclist--pending"))])]
+            )
+        return strip

@@ -18,13 +18,24 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from annotations.labels import LabelSchema
 from annotations.model import Span
-from reader.text.snippet import visual_snippet
+from reader.colours import AA, readable_on
+from reader.theme import colour_system, quantizer
+from reader.widgets.safe import safe, safe_str, snippet
 
-ROW_HEIGHT = 2  # label and text; offsets and origin
+ROW_HEIGHT = 2  # label and text; offsets, origin and state
+
+
+def label_text_colours(widget: Widget, schema: LabelSchema) -> dict[str, str]:
+    """Each label's colour made readable (WCAG AA) as text on the widget's background."""
+    bg = widget.rich_style.bgcolor
+    background = bg.get_truecolor().hex if bg is not None else "#000000"
+    quantize = quantizer(colour_system(widget.app.console))
+    return {label.name: readable_on(label.color, background, AA, quantize) for label in schema.labels}
 
 
 @dataclass
@@ -35,19 +46,24 @@ class SpanAction(Message):
     action: str  # "jump", "delete", "relabel"
 
 
-def describe(span: Span, text: str, schema: LabelSchema, width: int) -> Text:
-    """Two lines: label and the span's text as it reads; offsets and where the span came from."""
-    label = schema.get(span.label)
-    colour = label.color if label else "white"
+def origin_and_state(span: Span) -> str:
+    """Where a span came from and where it stands, as two separate facts."""
+    if span.origin == "suggested":
+        state = "pending suggestion" if span.pending else "accepted suggestion"
+        return f"{state} {span.rule or ''}".rstrip()
+    return span.origin  # "manual" or "imported"
+
+
+def describe(span: Span, text: str, width: int, colours: dict[str, str] | None = None) -> Text:
+    """Two lines: label and the span's text as it reads; offsets, origin and state."""
+    colour = (colours or {}).get(span.label) or "default"
     line = Text()
-    line.append(f"{span.label[:12]:<12}", style=f"bold {colour}" + (" italic" if span.pending else ""))
+    line.append(f"{safe_str(span.label)[:12]:<12}", style=f"bold {colour}" + (" italic" if span.pending else ""))
     line.append(" ")
-    line.append(visual_snippet(text[span.start : span.end], max(4, width - 14)))
-    line.append(f"\n  {span.start}–{span.end}", style="dim")
-    if span.pending:
-        line.append(f"  suggested ({span.rule or 'rule'})", style="dim italic")
-    elif span.origin != "manual":
-        line.append(f"  {span.origin}", style="dim")
+    line.append(snippet(text[span.start : span.end], max(4, width - 14)))
+    line.append("\n  ")
+    line.append(safe(origin_and_state(span), "italic" if span.pending else ""))
+    line.append(f"  {span.start}–{span.end}", style="dim")
     return line
 
 
@@ -68,6 +84,10 @@ class SpanList(ScrollView, can_focus=True):
         self.text = ""
         self.highlighted = 0
         self._rows: dict[tuple[Span, int], tuple[Strip, Strip]] = {}
+        self.colours: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.colours = label_text_colours(self, self.schema)
 
     def set_spans(self, text: str, spans: list[Span]) -> None:
         if text != self.text:
@@ -119,7 +139,7 @@ class SpanList(ScrollView, can_focus=True):
         row = self._rows.get(key)
         if row is None:
             console = self.app.console
-            lines = describe(self.spans[index], self.text, self.schema, width).split("\n")
+            lines = describe(self.spans[index], self.text, width, self.colours).split("\n")
             strips = [Strip(list(line.render(console)), line.cell_len) for line in lines[:ROW_HEIGHT]]
             strips += [Strip.blank(0)] * (ROW_HEIGHT - len(strips))
             row = self._rows[key] = (strips[0], strips[1])
@@ -143,6 +163,10 @@ class SpanPanel(Vertical):
         super().__init__(id=id)
         self.schema = schema
         self._shown_under: tuple[object, ...] | None = None
+        self.colours: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.colours = label_text_colours(self, self.schema)
 
     def compose(self) -> ComposeResult:
         yield Static("Under the cursor", classes="panel-title")
@@ -153,12 +177,12 @@ class SpanPanel(Vertical):
     def show_cursor(self, text: str, spans: list[Span], cursor: int) -> None:
         """What is under the cursor: cheap, called on every move."""
         width = max(10, self.size.width - 2)
-        under = sorted((s for s in spans if s.start <= cursor < s.end), key=lambda s: (s.start, -s.end, s.label))
+        under = sorted((s for s in spans if s.contains(cursor)), key=lambda s: (s.start, -s.end, s.label))
         key = (text, tuple(under), width)
         if key == self._shown_under:
             return
         self._shown_under = key
-        body = Text("\n").join(describe(s, text, self.schema, width) for s in under) if under else Text("—")
+        body = Text("\n").join(describe(s, text, width, self.colours) for s in under) if under else Text("—")
         self.query_one("#under-cursor", Static).update(body, layout=False)  # fixed height: no relayout
 
     def show_spans(self, text: str, spans: list[Span]) -> None:

@@ -18,6 +18,7 @@ from annotations.model import Span
 from annotations.store import Store
 from reader.app import ReaderApp
 from reader.commands.app import open_paths
+from reader.options import ViewOptions
 from reader.screens.annotate import AnnotateScreen
 from reader.screens.help import HelpScreen
 from reader.session import Session
@@ -103,7 +104,7 @@ async def test_label_latin_name_inside_arabic_line(tmp_path: Path) -> None:
         async with app.run_test(size=(140, 40)) as pilot:
             view = article(app)
             start = view.text.index("Antony")
-            view.cursor = start
+            view.move_to(start)
             await pilot.press("w")
             # Extend over "Blinken": in this right-to-left paragraph the Latin run reads left to right.
             await pilot.press("ctrl+shift+right")
@@ -151,7 +152,7 @@ async def test_clitic_trimmed_with_edge_keys(tmp_path: Path) -> None:
         async with app.run_test(size=(140, 40)) as pilot:
             view = article(app)
             word = view.text.index("لحماس")
-            view.cursor = word + 2
+            view.move_to(word + 2)
             await pilot.press("w")
             assert view.selection == (word, word + 5)
             await pilot.press("right_square_bracket")  # selection start one letter later: drop ل
@@ -169,7 +170,7 @@ async def test_nested_spans_are_kept_and_drawn_together(tmp_path: Path) -> None:
             q0 = view.text.index(quote)
             view.select(q0, q0 + len(quote))
             await pilot.press("q")
-            view.cursor = q0 + 1
+            view.move_to(q0 + 1)
             await pilot.press("w", "e")  # "زيادة" as an EVENT inside the quotation
             await pilot.pause()
             got = sorted((view.text[s.start : s.end], s.label) for s in stored_spans(store, app))
@@ -178,9 +179,10 @@ async def test_nested_spans_are_kept_and_drawn_together(tmp_path: Path) -> None:
             strip = view.render_line(y - int(view.scroll_y))
             styles = [seg.style for seg in strip if seg.text.strip()]
             assert any(s and s.underline and s.bgcolor for s in styles)  # entity background inside underline
-            # A quotation draws no background of its own, so one inside boilerplate keeps its band.
-            assert view._span_styles["QUOTE", False].bgcolor is None
-            assert view._span_styles["BOILERPLATE", False].bgcolor is not None
+            # Accepted spans are filled (quotations with a band of their colour), pending ones are not.
+            for name in ("QUOTE", "BOILERPLATE", "PERSON"):
+                assert view._span_styles[name, False].bgcolor is not None
+                assert view._span_styles[name, True].bgcolor is None and view._span_styles[name, True].italic
 
 
 async def test_undo_and_redo_reach_the_store(tmp_path: Path) -> None:
@@ -261,7 +263,7 @@ async def test_boilerplate_labels_the_whole_line(tmp_path: Path) -> None:
         async with app.run_test(size=(140, 40)) as pilot:
             view = article(app)
             line = "المصدر: وكالة سوا الإخبارية"
-            view.cursor = view.text.index(line) + 3
+            view.move_to(view.text.index(line) + 3)
             await pilot.press("b")
             await pilot.pause()
             (span,) = stored_spans(store, app)
@@ -361,7 +363,7 @@ async def test_terminal_bidi_mode_sends_logical_order(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "s.json")
     try:
         ids = open_paths(store, [str(SEED)], ANNOTATOR, SCHEMA)
-        app = ReaderApp(Session(store, ANNOTATOR, SCHEMA, ids=ids), terminal_bidi=True)
+        app = ReaderApp(Session(store, ANNOTATOR, SCHEMA, ids=ids), ViewOptions(terminal_bidi=True))
         async with app.run_test(size=(140, 40)) as pilot:
             await pilot.pause()
             first = article(app).layout_engine.line(0)
@@ -403,9 +405,9 @@ async def test_span_list_jump_and_delete(tmp_path: Path) -> None:
         async with app.run_test(size=(140, 40)) as pilot:
             view = article(app)
             target = view.text.index("واشنطن")
-            view.cursor = target
+            view.move_to(target)
             await pilot.press("l")
-            view.cursor = 0
+            view.move_to(0)
             await pilot.press("p")
             span_list = app.screen.query_one("#span-list")
             span_list.focus()

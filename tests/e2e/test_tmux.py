@@ -263,3 +263,40 @@ def test_control_characters_in_an_article_are_shown_not_obeyed(tmux: Tmux, tmp_p
     tmux.send("C-q")
     assert tmux.wait_for_exit() == 0
     assert "pwned" not in tmux.display("#{pane_title}")
+
+
+def test_hostile_ids_names_and_rules_are_shown_not_obeyed(tmux: Tmux, tmp_path: Path) -> None:
+    """An id, a title, an annotator name and a suggestion's rule carrying OSC 0 (retitle), OSC 52
+    (clipboard), a screen clear, C1 controls and a bidi override: the pane keeps its title, tmux gets
+    no clipboard write, the screen keeps its layout, and the payloads are drawn as control pictures."""
+    payload = "\x1b]0;pwned\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\x9b2J\u202e[b]x[/b]"
+    corpus = tmp_path / "evil.jsonl"
+    record = {"id": f"id{payload}", "text": "خبر عاجل من القاهرة\nسطر ثان.\n", "meta": {"title": f"t{payload}"}}
+    corpus.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    store = tmp_path / "s.json"
+    annotator = f"e2e{payload}"
+    done = subprocess.run(
+        reader_argv("import", str(corpus), "--store", str(store)), cwd=ROOT, capture_output=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    from annotations.model import Span
+    from annotations.store import Store
+
+    with Store.open(store) as s:
+        (doc_id,) = s.document_ids()
+        s.add_span(doc_id, annotator, Span(0, 3, "PERSON", "suggested", pending=True, rule=f"rule{payload}"))
+
+    tmux.start(reader_argv("--store", str(store), "--annotator", annotator), cwd=ROOT)
+    title_before = tmux.display("#{pane_title}")
+    screen = tmux.wait_for("the app with the article", lambda s: "offset 0" in s and "1 pending" in s)
+    tmux.send(".")  # select the suggestion: the status line and the panel show its rule
+    screen = tmux.wait_for("the suggestion's rule", lambda s: "rule␛" in s)
+    assert not forbidden_characters(screen), forbidden_characters(screen)
+    assert "␛]0;pwned␇" in screen and "[b]x[/b]" in screen
+    assert "annotator: e2e␛" in screen or "e2e␛" in screen
+    assert tmux.display("#{pane_title}") == title_before
+    assert tmux.tmux("list-buffers") == ""  # no OSC 52 clipboard write reached tmux
+    tmux.send("C-q")
+    assert tmux.wait_for_exit() == 0
+    assert tmux.display("#{pane_title}") == title_before
+    assert tmux.tmux("list-buffers") == ""

@@ -34,10 +34,10 @@ def texts(session: Session) -> list[tuple[str, str]]:
 
 def test_label_relabel_delete_with_undo(session: Session) -> None:
     assert PERSON and ORG
-    span = session.label(PERSON, 4, 8)
-    assert span is not None and texts(session) == [("محمد", "PERSON")]
-    assert session.label(PERSON, 4, 8) is None  # a duplicate changes nothing
-    assert session.relabel(span, ORG)
+    outcome = session.label(PERSON, 4, 8)
+    assert outcome.verb == "labelled" and texts(session) == [("محمد", "PERSON")]
+    assert session.label(PERSON, 4, 8).verb == "already"  # a duplicate changes nothing
+    assert session.relabel(outcome.span, ORG)
     assert texts(session) == [("محمد", "ORGANIZATION")]
     session.undo()
     assert texts(session) == [("محمد", "PERSON")]
@@ -54,7 +54,7 @@ def test_line_range_is_the_trimmed_line(session: Session) -> None:
     offset = text.index("وكالة")
     start, end = session.line_range(offset) or (0, 0)
     assert text[start:end] == "المصدر: وكالة سوا"
-    assert BOILERPLATE and session.label(BOILERPLATE, start, end)
+    assert BOILERPLATE and session.label(BOILERPLATE, start, end).verb == "labelled"
 
 
 def test_suggestions_accept_reject_and_accept_all(session: Session) -> None:
@@ -62,7 +62,7 @@ def test_suggestions_accept_reject_and_accept_all(session: Session) -> None:
     for start, end, label in [(4, 8, "PERSON"), (12, 16, "ORGANIZATION"), (0, 3, "PERSON")]:
         store.add_span("d0", "ann", Span(start, end, label, "suggested", pending=True, rule="test"))
     org = next(s for s in session.spans() if s.label == "ORGANIZATION")
-    assert session.delete(org)
+    assert session.reject(org)
     assert session.accept_all("PERSON") == 2
     assert all(not s.pending for s in session.spans())
     session.undo()  # one undo step takes back the whole batch
@@ -99,7 +99,7 @@ def test_search_folds_and_crosses_documents(session: Session) -> None:
 def test_time_is_recorded_when_leaving_a_document(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("reader.session.time.monotonic", lambda: 130.0)
     session._opened_at = 100.0
-    assert PERSON and session.label(PERSON, 4, 8)
+    assert PERSON and session.label(PERSON, 4, 8).verb == "labelled"
     session.go(1)
     annotation = session.store.get_annotation("d0", "ann")
     assert annotation is not None and annotation.seconds_spent == pytest.approx(30.0)
