@@ -69,7 +69,7 @@ def check_enough(examples: Sequence[Example]) -> None:
     ents = sum(len(e.spans) for e in examples)
     missing: list[str] = []
     if docs < MIN_DOCUMENTS:
-        missing.append(f"{MIN_DOCUMENTS - docs} more accepted document{'s' if MIN_DOCUMENTS - docs != 1 else ''}")
+        missing.append(f"{MIN_DOCUMENTS - docs} more document{'s' if MIN_DOCUMENTS - docs != 1 else ''}")
     if ents < MIN_ENTITIES:
         missing.append(f"{MIN_ENTITIES - ents} more entity span{'s' if MIN_ENTITIES - ents != 1 else ''}")
     if missing:

@@ -86,7 +86,7 @@ def test_too_little_data(store: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     capsys.readouterr()
     assert main(["train", "--store", str(small), "--out", str(tmp_path / "m")]) == 2
     err = capsys.readouterr().err
-    assert "too little data" in err and "2 more accepted documents" in err and "Traceback" not in err
+    assert "too little data" in err and "2 more documents" in err and "Traceback" not in err
     assert not (tmp_path / "m").exists()
 
 

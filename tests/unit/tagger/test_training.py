@@ -32,7 +32,10 @@ def test_too_little_data_says_how_much_more() -> None:
         check_enough(examples(3, 4))
     msg = str(err.value)
     assert "3 accepted documents with 12 entity spans" in msg
-    assert f"{MIN_DOCUMENTS - 3} more accepted documents" in msg and f"{MIN_ENTITIES - 12} more entity spans" in msg
+    assert (
+        f"Label and accept {MIN_DOCUMENTS - 3} more documents and" in msg
+        and f"{MIN_ENTITIES - 12} more entity spans" in msg
+    )
     with pytest.raises(NotEnoughData, match=r"Label and accept 1 more entity span, then"):
         check_enough(examples(7, 7))
     check_enough(examples(MIN_DOCUMENTS, 10))
