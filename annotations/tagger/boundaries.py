@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from annotations.model import Span
 from annotations.normalize import fold_offsets, fold_text
-from annotations.tokens import Token
 
 from .clitics import Analysis, split_clitics
+from .words import Token
 
 __all__ = ["Boundaries", "learn"]
 

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from annotations.normalize import fold_text
 from annotations.suggest.entities import Gazetteer
-from annotations.tokens import Token
 
 from .clitics import Analysis, split_clitics
-from .words import Sentence
+from .words import Sentence, Token
 
 __all__ = ["Featurizer", "shape"]
 
@@ -255,12 +254,13 @@ class Featurizer:
 
 
 def lexicon_of(texts: Sequence[str]) -> dict[str, int]:
-    """Folded word counts over ``texts``: the lexicon a model is trained with."""
-    from annotations.tokens import tokenize
+    """Folded word counts over ``texts`` (cut as the tagger cuts them): the lexicon a model is trained with."""
+    from .words import cut
 
     counts: dict[str, int] = {}
     for text in texts:
-        for tok in tokenize(text):
-            w = fold_text(tok.text)
-            counts[w] = counts.get(w, 0) + 1
+        for sentence in cut(text):
+            for tok in sentence.tokens:
+                w = fold_text(tok.text)
+                counts[w] = counts.get(w, 0) + 1
     return counts

@@ -23,13 +23,23 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotations.model import Span
-from annotations.tokens import Token
 
-__all__ = ["OUTSIDE", "Sentence", "cut", "entities", "flat_spans", "tags_for"]
+__all__ = ["OUTSIDE", "Sentence", "Token", "cut", "entities", "flat_spans", "tags_for"]
 
 OUTSIDE = "O"
+
+
+class Token(NamedTuple):
+    """One word: its text, code-point offsets into the whole text, and whether whitespace follows
+    (the fields of :class:`annotations.tokens.Token`; a tuple, as a long article has many)."""
+
+    text: str
+    start: int
+    end: int
+    ws: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +85,9 @@ def cut(text: str) -> list[Sentence]:
             line_end = n
         current: list[Token] = []
         for m in _WORD.finditer(text, line_start, line_end):
-            s, e = m.span()
             word = m.group()
+            s = m.start()
+            e = s + len(word)
             current.append(Token(word, s, e, e < n and text[e].isspace()))
             if word in _STOPS:
                 out.append(Sentence(tuple(current)))
