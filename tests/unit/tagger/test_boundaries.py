@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from annotations.model import Span
 from annotations.tagger.boundaries import Boundaries, learn
 from annotations.tagger.features import lexicon_of
@@ -50,3 +52,33 @@ def test_marks_stay_with_their_letter() -> None:
 def test_round_trip_of_the_stored_convention() -> None:
     b = Boundaries(True, False, (3, 1, 0, 2))
     assert Boundaries.from_dict(b.to_dict()) == b
+
+
+def test_a_model_trained_on_trimmed_spans_suggests_trimmed_spans(tmp_path: Path) -> None:
+    from annotations.tagger.training import Example, fit
+
+    sentences = [
+        "قالت حركة حماس إن وفدها وصل إلى القاهرة .",
+        "وأكد مسؤول لحماس أن المحادثات في القاهرة مستمرة .",
+        "ونقلت وكالة الأنباء عن حماس قولها إن الوفد غادر بالقاهرة .",
+        "وقال متحدث باسم حماس إن الرد سلم للقاهرة .",
+    ]
+    examples = []
+    for k in range(6):
+        text = "\n".join(sentences[k % 4 :] + sentences[: k % 4])
+        # as annotators of this project label: حماس in لحماس, القاهرة in بالقاهرة, لقاهرة in للقاهرة
+        spans = []
+        for name, label in (("حماس", "ORGANIZATION"), ("القاهرة", "LOCATION"), ("لقاهرة", "LOCATION")):
+            start = text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if name != "لقاهرة" or text[start - 1] == "ل":  # لقاهرة only inside للقاهرة
+                    spans.append(Span(start, end, label))
+                start = text.find(name, end)
+        examples.append(Example(f"d{k}", text, tuple(sorted(set(spans)))))
+    fitted = fit("crf", examples, tmp_path)
+    assert fitted.boundaries.drop_proclitics
+    new = "وأعلن مصدر مقرب لحماس أن الوفد سيعود بالقاهرة ."
+    found = {(new[s.start : s.end], s.label) for s in fitted.tagger.predict(new)}
+    assert ("حماس", "ORGANIZATION") in found  # not لحماس: where an annotator of this data would cut
+    assert ("القاهرة", "LOCATION") in found  # not بالقاهرة
