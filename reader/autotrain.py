@@ -70,8 +70,17 @@ class AutoTrain:
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["training failed"])[-1]
             return Trained(None, 0, last.removeprefix("reader: error: ")[:200])
+        return self.current() or Trained(None, 0, "no model description written")
+
+    def current(self) -> Trained | None:
+        """The model already in the model directory (from an earlier session), if any."""
         try:
             info = json.loads((self.out / "model.json").read_text(encoding="utf-8"))
-            return Trained(float(info["evaluation"]["micro"]["f1"]), int(info["documents"]), "trained")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
             return Trained(None, 0, f"unreadable model description ({exc})")
+        try:
+            return Trained(float(info["evaluation"]["micro"]["f1"]), int(info["documents"]), "trained")
+        except (KeyError, TypeError, ValueError) as exc:
+            return Trained(None, 0, f"unreadable model description ({exc!r})")

@@ -153,7 +153,8 @@ class AnnotateScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.auto_train = auto_train
-        self._model_note = ""
+        current = auto_train.current() if auto_train is not None else None
+        self._model_note = current.status if current is not None else ""
         self.options = options or ViewOptions()
         self.on_pending: PendingPolicy = on_pending
         self.query_text = ""

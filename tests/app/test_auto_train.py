@@ -51,6 +51,11 @@ async def test_accepting_documents_retrains_in_the_background(tmp_path: Path) ->
                 await asyncio.sleep(0.5)
             assert "model F1" in status_text(app)
         assert (tmp_path / "model" / "model.json").is_file()
+        # the next session starts with the model's F1 on the status line
+        again = ReaderApp(Session(store, "wojood", LabelSchema.default()), auto_train=auto)
+        async with again.run_test(size=(160, 40)) as pilot:
+            await pilot.pause()
+            assert "model F1" in status_text(again)
 
 
 def test_too_little_data_is_shown_not_raised(tmp_path: Path) -> None:
