@@ -9,7 +9,9 @@ Each word of a sentence becomes a list of string attributes (``name=value``) tha
 * character n-grams: the first and last 2-4 letters of the stem (Arabic patterns and nisba endings,
   ـية ـي ـون ـات, are at the edges of the stem);
 * its shape: Arabic, Latin (capitalised or not), digits (Arabic-Indic or Western), punctuation, length;
-* the gazetteer: ``B-`` / ``I-`` of a name the gazetteer finds over the sentence, by label;
+* gazetteers: ``B-`` / ``I-`` of a name found over the sentence, by label: the world names shipped
+  with the tagger (:func:`world_names`: countries, regions, months, weekdays, languages, currencies,
+  nationalities from the Unicode CLDR) and any list given to ``reader train --gazetteer``;
 * the neighbouring words (folded form and stem, two either side; the pair with each neighbour).
 
 The features of a word that do not depend on its neighbours are computed once per distinct word
@@ -28,7 +30,7 @@ from annotations.suggest.entities import Gazetteer
 from .clitics import Analysis, split_clitics
 from .words import Sentence, Token
 
-__all__ = ["Featurizer", "shape"]
+__all__ = ["Featurizer", "lexicon_of", "shape", "world_names"]
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _MARKS = re.compile(r"[\u064b-\u065f\u0670]")
@@ -81,6 +83,7 @@ class Featurizer:
         self.gazetteer = gazetteer if gazetteer is not None and len(gazetteer) else None
         # the names of the training data (see annotations.tagger.training.fit)
         self.names = names if names is not None and len(names) else None
+        self._finder: Gazetteer | None = None  # both lists in one, looked up in one pass (built lazily)
         self._known: frozenset[str] | None = None
         # known word pairs (restricted): left word -> right words, for -1w|w= and w|+1w=
         self._left: dict[str, frozenset[str]] | None = None
@@ -112,6 +115,7 @@ class Featurizer:
             self.gazetteer = None
         if not any(a.startswith("mem=") for a in known):
             self.names = None
+        self._finder = None
 
     def analysis(self, word: str) -> Analysis:
         """The clitic reading of ``word`` (cached with its features)."""
@@ -194,6 +198,14 @@ class Featurizer:
                 k += 1
         return out
 
+    def _lists(self) -> Gazetteer | None:
+        """The gazetteer and the names as one list, labels marked by origin (``gaz=``/``mem=``)."""
+        if self._finder is None and (self.gazetteer is not None or self.names is not None):
+            pairs = [(t, "mem=" + label) for t, label in self.names or ()]
+            pairs += [(t, "gaz=" + label) for t, label in self.gazetteer or ()]
+            self._finder = Gazetteer(pairs)
+        return self._finder
+
     def gazetteer_tags(self, sentence: Sentence, text: str) -> list[str | None]:
         """Per word of ``sentence``: the gazetteer tag over it, or None."""
         if self.gazetteer is None:
@@ -203,8 +215,8 @@ class Featurizer:
     def document(self, text: str, sentences: Sequence[Sentence]) -> list[list[list[str]]]:
         """The attribute lists of every word of every sentence of ``text``."""
         tokens = [t for sent in sentences for t in sent.tokens]
-        gaz = self._name_tags(self.gazetteer, text, tokens) if self.gazetteer is not None else None
-        mem = self._name_tags(self.names, text, tokens) if self.names is not None else None
+        lists = self._lists()
+        found = self._name_tags(lists, text, tokens) if lists is not None else None
         known = self._known
         left, right = self._left, self._right
         nothing: frozenset[str] = frozenset()
@@ -235,14 +247,12 @@ class Featurizer:
                         feats += own[i + 2].as_next2
                 else:
                     feats.append("EOS")
-                if gaz is not None:
-                    g = gaz[pos + i]
-                    if g is not None and (known is None or "gaz=" + g in known):
-                        feats.append("gaz=" + g)
-                if mem is not None:
-                    m = mem[pos + i]
-                    if m is not None and (known is None or "mem=" + m in known):
-                        feats.append("mem=" + m)
+                if found is not None:
+                    f = found[pos + i]  # "B-gaz=COUNTRY" -> "gaz=B-COUNTRY"
+                    if f is not None:
+                        attr = f[2:6] + f[:2] + f[6:]
+                        if known is None or attr in known:
+                            feats.append(attr)
                 rows.append(feats)
             out.append(rows)
             pos += n
@@ -251,6 +261,14 @@ class Featurizer:
     def sentence(self, sentence: Sentence, text: str) -> list[list[str]]:
         """The attribute lists of every word of one ``sentence`` of ``text``."""
         return self.document(text, [sentence])[0]
+
+
+def world_names() -> Gazetteer:
+    """The names shipped with the tagger (``world_names.toml``, from the Unicode CLDR)."""
+    from importlib import resources
+
+    with resources.as_file(resources.files("annotations.tagger") / "world_names.toml") as path:
+        return Gazetteer.load(path)
 
 
 def lexicon_of(texts: Sequence[str]) -> dict[str, int]:

@@ -28,7 +28,7 @@ from annotations.suggest.entities import Gazetteer
 from .backends import Tagger, backend_class
 from .boundaries import Boundaries, learn
 from .evaluation import Scores, score_entities
-from .features import Featurizer, lexicon_of
+from .features import Featurizer, lexicon_of, world_names
 from .words import cut, flat_spans
 
 __all__ = [
@@ -134,10 +134,13 @@ def fit(
     gazetteer: Gazetteer | None = None,
     params: Any = None,
 ) -> Fitted:
-    """Train a tagger of ``backend`` on ``examples`` (files in ``workdir``)."""
+    """Train a tagger of ``backend`` on ``examples`` (files in ``workdir``). ``gazetteer`` names are
+    features, added to the world names shipped with the tagger."""
     texts = [e.text for e in examples]
     lexicon = lexicon_of(texts)
-    gaz = gazetteer if gazetteer is not None else Gazetteer()
+    gaz = _world_names()
+    if gazetteer is not None and len(gazetteer):
+        gaz = Gazetteer(gazetteer).with_pairs(gaz)  # the team's own list first
     boundaries = learn(_boundary_examples(examples), lexicon)
     names = names_of(examples)
     featurizer = Featurizer(lexicon, gaz, names)
@@ -150,6 +153,13 @@ def fit(
 
 
 NAME_FOLDS = 5
+_WORLD: list[Gazetteer] = []
+
+
+def _world_names() -> Gazetteer:
+    if not _WORLD:
+        _WORLD.append(world_names())
+    return _WORLD[0]
 
 
 def names_of(examples: Iterable[Example]) -> Gazetteer:

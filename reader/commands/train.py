@@ -46,7 +46,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve (trains 3 models fewer)")
     parser.add_argument("--annotator", default=None, help="only this annotator's accepted records (e.g. a reviewer)")
     parser.add_argument(
-        "--gazetteer", default=None, metavar="FILE", help="names given to the model as features (TOML or JSONL)"
+        "--gazetteer",
+        default=None,
+        metavar="FILE",
+        help="names given to the model as features, besides the world names it ships with (TOML or JSONL)",
     )
     parser.add_argument("--seed", type=int, default=0, help="chooses the held-out documents (default 0)")
 
@@ -71,12 +74,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--eval-share must be between 0 and 1, got {args.eval_share}")
     out = Path(args.out) if args.out else default_out(store_path)
     name = args.name or out.name
-    gazetteer = None
-    if args.gazetteer:
-        full = Gazetteer.load(args.gazetteer)
-        gazetteer = Gazetteer((text, label) for text, label in full if label in entity_labels)
-        if len(gazetteer) < len(full):
-            _say(f"gazetteer: {len(full) - len(gazetteer)} names with labels outside the schema's entities left out")
+    # names given as features: their labels need not be the schema's (gaz=B-<label> is a feature)
+    gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
 
     with Store.open(store_path, readonly=True) as store:
         selection = select_examples(store, entity_labels, annotator=args.annotator)

@@ -62,3 +62,19 @@ def test_restricted_features_keep_only_what_the_model_knows() -> None:
     assert rows[0] == [f for f in full[0] if f in known] == ["w=قال", "BOS", "+1w=وزير"]
     assert rows[2] == ["-1w|w=وزير|خارجيه"]
     assert all(set(r) <= known for r in rows)
+
+
+def test_world_names_are_features_with_clitics() -> None:
+    from annotations.tagger.features import world_names
+
+    text = "وصل وفد من كرواتيا وبالعراق يوم الخميس 3 شباط مع مسؤولين مصريين يتحدثون الفرنسية"
+    fz = Featurizer(lexicon_of([text]), world_names())
+    (sentence,) = cut(text)
+    rows = {t.text: feats for t, feats in zip(sentence.tokens, fz.sentence(sentence, text), strict=True)}
+    assert "gaz=B-COUNTRY" in rows["كرواتيا"]
+    assert "gaz=B-COUNTRY" in rows["وبالعراق"]  # و+ب+العراق
+    assert "gaz=B-WEEKDAY" in rows["الخميس"]
+    assert "gaz=B-MONTH" in rows["شباط"]
+    assert "gaz=B-NATIONALITY" in rows["مصريين"]
+    assert "gaz=B-LANGUAGE" in rows["الفرنسية"]
+    assert not any(f.startswith("gaz=") for f in rows["وفد"])
