@@ -1,85 +1,155 @@
-"""Reading documents (and the spans that come with them) from .txt files, directories and JSONL.
+"""Reading documents (and the annotation records that come with them) from the files a user gives.
 
-* A ``.txt`` file is one document. Its id is derived from its content (``derive_id``), not from the
-  file name: the same article saved under two names, moved or re-downloaded is still one document,
-  and importing it again is a no-op. ``source`` keeps the path it was read from.
-* A directory is walked recursively; its ``.txt`` and ``.jsonl`` files are imported in sorted order.
-* A JSONL file has one JSON object per line with ``"text"``, optional ``"id"`` (string or integer;
-  derived from the text when absent) and ``"meta"`` (object), and spans in one of three dialects,
-  detected per line unless ``fmt`` forces one:
+What a path is read as (``fmt="auto"``), each format's reading living in its module of
+:mod:`annotations.formats`:
 
-  - doccano: ``"label": [[start, end, "LABEL"], ...]`` (or ``"entities"`` with ``start_offset``);
-  - prodigy: ``"spans": [{"start", "end", "label"}]`` with ``"tokens"``/``"_input_hash"``/``"_task_hash"``;
-    ``"answer"`` accept/reject/ignore (ignore becomes skip);
-  - native (this project's export): ``"spans"`` with ``origin``/``pending``/``note``/``rule``, and
-    ``"answer"``, ``"annotator"``, ``"created"``, ``"updated"``, ``"seconds_spent"``.
+* a directory is walked recursively (hidden entries left out; an unreadable directory is an error,
+  never silently skipped), its files taken in sorted order by the rules below;
+* ``NAME.txt`` is one document, its id derived from its content (the same article under two names is
+  one document, and importing it again is a no-op) -- unless ``NAME.ann`` lies beside it: then the
+  pair is a brat document (``brat``);
+* ``.jsonl`` / ``.ndjson``: one JSON record per line; ``.json``: a JSON array of records (Label
+  Studio's export), or JSONL. Each record's dialect is detected (doccano ``label``/``entities``, Label
+  Studio ``data``, Prodigy ``tokens``/``_input_hash``/``_annotator_id``…, else native) unless
+  ``fmt`` names one;
+* ``.conll`` / ``.iob`` / ``.bio``: CoNLL columns; stacked tags (Wojood) are detected;
+* anything else needs ``fmt``. A FIFO (``<(zcat x.jsonl.gz)``) is read as a stream.
 
-Offsets are code points. Imported spans get origin ``"imported"`` (native lines keep theirs) and go
-to the record of the line's ``"annotator"`` (native) or of the ``annotator`` argument.
-
-Everything is validated while streaming; :func:`import_paths` stages it all in the store, which
-commits at the end or not at all.
+Every record is validated while streaming (:mod:`annotations.userfiles` for the files,
+:mod:`annotations.formats.reading` for the values). An id that comes twice in one import with two
+different texts is a conflict, not a silent replacement. :func:`import_paths` stages everything in
+the store, which commits at the end or not at all. What a file held that is not imported (doccano
+relations, brat events, Label Studio choices…) is reported once per file through ``on_note``.
 """
 
 from __future__ import annotations
 
-import json
-import math
+import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotations.errors import UserError
+from annotations.formats import FORMATS as REGISTRY
+from annotations.formats import IMPORT_FORMATS, Item, ReadContext, detect_record, get
+from annotations.formats.brat import MANIFEST
+from annotations.formats.columns import sniff_nested
+from annotations.formats.offsets import UNITS
 from annotations.labels import LabelSchema
-from annotations.model import ANSWERS, ORIGINS, Document, Span, derive_id
-from annotations.store import ImportedAnnotation, ImportResult, Store
+from annotations.model import Document, derive_id
+from annotations.store import ImportResult, Store
+from annotations.userfiles import (
+    check_readable_file,
+    decode,
+    describe_os_error,
+    iter_lines,
+    loads,
+    open_binary,
+    read_bytes,
+)
 
-FORMATS: tuple[str, ...] = ("auto", "text", "native", "prodigy", "doccano")
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-PRODIGY_ANSWERS = {"accept": "accept", "reject": "reject", "ignore": "skip", "skip": "skip", "flag": "flag"}
+FORMATS_CHOICES: tuple[str, ...] = ("auto", "text", *IMPORT_FORMATS)
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json")
+COLUMN_SUFFIXES = (".conll", ".iob", ".bio")
+WALKED_SUFFIXES = (".txt", ".ann", *RECORD_SUFFIXES, *COLUMN_SUFFIXES)
 
-Item = tuple[Document, list[ImportedAnnotation]]
+Invalid = Callable[[UserError], None]
+Note = Callable[[str, str], None]  # (file, message)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Which files
 
 
 def input_files(paths: Sequence[str | os.PathLike[str]], fmt: str = "auto") -> list[Path]:
-    """The files to read: given files as they are, directories expanded (recursively, sorted)."""
+    """The files to read: given files as they are (checked: a missing path, a device or a symlink loop
+    is an error), directories walked (recursively, sorted). A brat pair is listed once, as its ``.ann``."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            found = [
-                f
-                for f in p.rglob("*")
-                if f.is_file() and (f.suffix == ".txt" or (fmt != "text" and f.suffix == ".jsonl"))
-            ]
-            out.extend(sorted(found))
-        elif p.is_file():
-            out.append(p)
+        if os.path.isdir(p):
+            out.extend(_walk(p, fmt))
         else:
-            raise UserError("no such file or directory", path=str(p))
+            check_readable_file(p)
+            out.append(p)
     return out
 
 
+def _walk(root: Path, fmt: str) -> list[Path]:
+    def fail(exc: OSError) -> None:
+        raise UserError(f"cannot read this directory: {describe_os_error(exc)}", path=exc.filename or str(root))
+
+    found: list[Path] = []
+    for top, dirs, files in os.walk(root, onerror=fail):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        names = set(files)
+        for name in files:
+            if name.startswith(".") or name == MANIFEST:
+                continue
+            suffix = os.path.splitext(name)[1]
+            if fmt == "text":
+                if suffix == ".txt":
+                    found.append(Path(top, name))
+                continue
+            if suffix not in WALKED_SUFFIXES:
+                continue
+            if suffix == ".txt" and name[:-4] + ".ann" in names:
+                continue  # the brat pair is listed as its .ann
+            found.append(Path(top, name))
+    return sorted(found)
+
+
 def total_bytes(files: Sequence[Path]) -> int:
-    return sum(f.stat().st_size for f in files)
+    total = 0
+    for f in files:
+        with contextlib.suppress(OSError):
+            total += f.stat().st_size
+    return total
 
 
 def read_txt_document(path: str | os.PathLike[str]) -> Document:
     """A .txt file as one document: UTF-8 (a BOM is dropped), id derived from the text."""
     name = os.fspath(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", path=name) from exc
+    raw = read_bytes(name)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"invalid UTF-8 at byte {exc.start}", path=name) from exc
+    text = decode(raw, name)
     if not text.strip():
         raise UserError("empty document", path=name)
     return Document(derive_id(text), text, source=name)
+
+
+def file_kind(path: Path, fmt: str) -> str:
+    """How ``path`` is read: "text", "records" (JSON), or the name of a format that reads whole files."""
+    if fmt == "text":
+        return "text"
+    if fmt != "auto":
+        f = get(fmt)
+        if f.read_file is not None:
+            return f.name
+        return "records"
+    suffix = path.suffix.lower()
+    if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").exists()):
+        if not path.with_suffix(".txt").exists():
+            raise UserError(
+                f"a brat annotation file without its text ({path.with_suffix('.txt').name})", path=str(path)
+            )
+        return "brat"
+    if suffix == ".txt":
+        return "text"
+    if suffix in RECORD_SUFFIXES:
+        return "records"
+    if suffix in COLUMN_SUFFIXES:
+        from annotations.userfiles import open_text_lines
+
+        with open_text_lines(path) as lines:
+            return "conll-nested" if sniff_nested(lines) else "conll"
+    raise UserError("unknown kind of file (expected .txt, .ann, .jsonl, .json or .conll); use --format", path=str(path))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reading
 
 
 def iter_items(
@@ -89,88 +159,138 @@ def iter_items(
     annotator: str,
     schema: LabelSchema | None,
     skip_invalid: bool = False,
-    on_invalid: Callable[[UserError], None] | None = None,
+    on_invalid: Invalid | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    offsets: str = "codepoint",
+    offsets_given: bool = False,
+    on_note: Note | None = None,
 ) -> Iterator[Item]:
     """Documents and their annotations from ``files``, validated. Raises UserError (with file and line)
     on the first bad one, or with ``skip_invalid`` reports it to ``on_invalid`` and goes on."""
-    if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in FORMATS_CHOICES:
+        raise UserError(f"unknown format {fmt!r} (one of {', '.join(FORMATS_CHOICES)})")
+    if offsets not in UNITS:
+        raise UserError(f"unknown offset unit {offsets!r} (one of {', '.join(UNITS)})")
+    texts: dict[str, int] = {}  # explicit id -> fingerprint of its text, for conflicts within this import
+
+    def bad(err: UserError) -> None:
+        if not skip_invalid:
+            raise err
+        if on_invalid is not None:
+            on_invalid(err)
+
     for f in files:
-        is_text = fmt == "text" or (fmt == "auto" and f.suffix == ".txt")
-        if not is_text and fmt == "auto" and f.suffix not in JSONL_SUFFIXES:
-            raise UserError("unknown kind of file (expected .txt or .jsonl); use --format", path=str(f))
-        if is_text:
-            try:
-                doc = read_txt_document(f)
-            except UserError as err:
-                if not skip_invalid:
-                    raise
-                if on_invalid is not None:
-                    on_invalid(err)
+        ctx = ReadContext(annotator, schema, offsets, offsets_given, source=str(f))  # type: ignore[arg-type]
+        try:
+            kind = file_kind(f, fmt)
+            if kind == "text":
+                stream: Iterator[Item | UserError] = _text_file(f)
+            elif kind == "records":
+                stream = _record_file(f, fmt, ctx, on_bytes)
             else:
-                yield doc, []
-            if on_bytes is not None:
+                reader = REGISTRY[kind].read_file
+                assert reader is not None
+                stream = reader(f, ctx)
+            for got in stream:
+                if isinstance(got, UserError):
+                    bad(got if got.path is not None else UserError(got.message, path=str(f)))
+                    continue
+                doc = got[0]
+                if not (doc.id.startswith("doc-") and doc.id == derive_id(doc.text)):
+                    fp = int.from_bytes(hashlib.blake2b(doc.text.encode("utf-8"), digest_size=8).digest(), "big")
+                    first = texts.setdefault(doc.id, fp)
+                    if first != fp:
+                        bad(
+                            UserError(
+                                f'document id "{doc.id}" came earlier in this import with another text; ids must '
+                                "be unique (the first one is kept with --skip-invalid)",
+                                path=str(f),
+                                line=doc.line,
+                            )
+                        )
+                        continue
+                yield got
+        except UserError as err:
+            bad(err if err.path is not None else UserError(err.message, path=str(f)))
+        if kind_reads_whole(f) and on_bytes is not None:
+            with contextlib.suppress(OSError):
                 on_bytes(f.stat().st_size)
-            continue
-        yield from _iter_jsonl(f, fmt, annotator, schema, skip_invalid, on_invalid, on_bytes)
+        if on_note is not None:
+            for message in ctx.summary():
+                on_note(str(f), message)
 
 
-def _iter_jsonl(
-    path: Path,
-    fmt: str,
-    annotator: str,
-    schema: LabelSchema | None,
-    skip_invalid: bool,
-    on_invalid: Callable[[UserError], None] | None,
-    on_bytes: Callable[[int], None] | None,
-) -> Iterator[Item]:
+def kind_reads_whole(path: Path) -> bool:
+    """Files whose bytes are counted for progress when done (JSONL counts line by line)."""
+    return path.suffix.lower() not in RECORD_SUFFIXES
+
+
+def _text_file(path: Path) -> Iterator[Item | UserError]:
+    yield read_txt_document(path), []
+
+
+def _record_file(
+    path: Path, fmt: str, ctx: ReadContext, on_bytes: Callable[[int], None] | None
+) -> Iterator[Item | UserError]:
     name = str(path)
-    offset = 0
-    try:
-        fh = open(path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", path=name) from exc
-    with fh:
-        for lineno, raw in enumerate(fh, 1):
-            start = offset
-            offset += len(raw)
+    forced = None if fmt in ("auto", "text") else fmt
+    with open_binary(path) as fh:
+        first = fh.peek(64)[:64] if hasattr(fh, "peek") else b""
+        head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
+        is_jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+        if head.startswith(b"[") and not is_jsonl:  # a JSON array of records (Label Studio's export)
+            data = fh.read()
+            if on_bytes is not None:
+                on_bytes(len(data))
+            try:
+                values = loads(decode(data.removeprefix(b"\xef\xbb\xbf"), name))
+            except ValueError as exc:
+                yield UserError(f"not a valid JSON array: {exc}", path=name)
+                return
+            if not isinstance(values, list):  # pragma: no cover - starts with "["
+                yield UserError("expected a JSON array of records", path=name)
+                return
+            for i, obj in enumerate(values, 1):
+                try:
+                    yield parse_record_in(obj, forced, ctx)
+                except UserError as exc:
+                    yield UserError(f"record #{i}: {exc.message}", path=name)
+            return
+        for lineno, start, raw in iter_lines(fh, name):
             if on_bytes is not None:
                 on_bytes(len(raw))
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-                start += 3
             if not raw.strip():
                 continue
             try:
+                line = decode(raw, name, line=lineno, offset=start)
                 try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise UserError(f"invalid UTF-8 at byte {start + exc.start}", path=name, line=lineno) from exc
-                try:
-                    obj = json.loads(line)
+                    obj = loads(line)
                 except ValueError as exc:
-                    raise UserError(f"invalid JSON: {exc}", path=name, line=lineno) from exc
-                try:
-                    item = parse_record(obj, fmt=fmt, annotator=annotator, schema=schema, source=name, line=lineno)
-                except UserError as exc:
-                    raise UserError(exc.message, path=name, line=lineno) from exc
-            except UserError as err:
-                if not skip_invalid:
-                    raise
-                if on_invalid is not None:
-                    on_invalid(err)
+                    hint = ""
+                    if lineno == 1 and line.strip() in ("[", "{"):
+                        hint = " (JSONL needs one record per line; a JSON array of records goes in a .json file)"
+                    raise UserError(f"invalid JSON: {exc}{hint}", path=name, line=lineno) from None
+                item = parse_record_in(obj, forced, ctx)
+            except UserError as exc:
+                yield UserError(exc.message, path=name, line=lineno)
                 continue
-            yield item
+            yield Document(item[0].id, item[0].text, source=name, line=lineno, meta=item[0].meta), item[1]
+
+
+def parse_record_in(obj: Any, forced: str | None, ctx: ReadContext) -> Item:
+    if not isinstance(obj, dict):
+        raise UserError(f"expected a JSON object, got {type(obj).__name__}")
+    f = get(forced) if forced is not None else detect_record(obj)
+    if f.parse_record is None:
+        raise UserError(f"{f.name} records cannot be read from JSON")
+    if forced == "label-studio" and not isinstance(obj.get("data"), dict):
+        raise UserError('a Label Studio task needs a "data" object')
+    return f.parse_record(obj, ctx)
 
 
 def detect_format(obj: dict[str, Any]) -> str:
-    """The dialect of one JSONL record: doccano, prodigy or native."""
-    if "label" in obj or "entities" in obj:
-        return "doccano"
-    if any(k in obj for k in ("_input_hash", "_task_hash", "tokens", "_view_id")):
-        return "prodigy"
-    return "native"
+    """The dialect of one JSON record: doccano, label-studio, prodigy or native."""
+    return detect_record(obj).name
 
 
 def parse_record(
@@ -181,147 +301,21 @@ def parse_record(
     schema: LabelSchema | None,
     source: str | None = None,
     line: int | None = None,
+    offsets: str = "codepoint",
 ) -> Item:
-    """One JSONL record as a document and its annotations; raises UserError (without file/line)."""
-    if not isinstance(obj, dict):
-        raise UserError(f"expected a JSON object, got {type(obj).__name__}")
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise UserError('no "text" string' if text is None else '"text" must be a string')
-    if not text:
-        raise UserError('empty "text"')
-    kind = detect_format(obj) if fmt in ("auto", "text") else fmt
-    raw_id = obj.get("id")
-    if raw_id is None:
-        doc_id = derive_id(text)
-    elif isinstance(raw_id, str) and raw_id.strip():
-        doc_id = raw_id
-    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        doc_id = str(raw_id)
-    else:
-        raise UserError(f'"id" must be a non-empty string or an integer, got {raw_id!r}')
-    meta = obj.get("meta", {})
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise UserError('"meta" must be an object')
-    doc = Document(doc_id, text, source=source, line=line, meta=meta)
+    """One JSON record as a document and its annotations; raises UserError (without file/line)."""
+    from annotations.userfiles import find_lone_surrogate
 
-    who = annotator
-    answer: str | None = None
-    created = updated = None
-    seconds = 0.0
-    if kind == "doccano":
-        spans = _doccano_spans(obj, text, schema)
-    elif kind == "prodigy":
-        spans = [_span(s, text, schema, i, native=False) for i, s in enumerate(_list(obj, "spans"), 1)]
-        a = obj.get("answer")
-        if a is not None:
-            if a not in PRODIGY_ANSWERS:
-                raise UserError(f'unknown "answer" {a!r} (expected accept, reject or ignore)')
-            answer = PRODIGY_ANSWERS[a]
-    elif kind == "native":
-        spans = [_span(s, text, schema, i, native=True) for i, s in enumerate(_list(obj, "spans"), 1)]
-        answer = obj.get("answer")
-        if answer is not None and answer not in ANSWERS:
-            raise UserError(f'unknown "answer" {answer!r} (expected one of {", ".join(ANSWERS)} or null)')
-        if obj.get("annotator") is not None:
-            if not isinstance(obj["annotator"], str) or not obj["annotator"]:
-                raise UserError('"annotator" must be a non-empty string')
-            who = obj["annotator"]
-        created = _number(obj, "created")
-        updated = _number(obj, "updated")
-        seconds = _number(obj, "seconds_spent") or 0.0
-        if seconds < 0:
-            raise UserError('"seconds_spent" must not be negative')
-    else:
-        raise UserError(f"unknown format {kind!r}")
-    if not spans and answer is None and not seconds:
-        return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer, created, updated, seconds)]
+    where = find_lone_surrogate(obj)  # a Python caller's strings were never decoded from UTF-8
+    if where is not None:
+        raise UserError(f"lone surrogate in {where}")
+    ctx = ReadContext(annotator, schema, offsets, source=source)  # type: ignore[arg-type]
+    doc, anns = parse_record_in(obj, None if fmt in ("auto", "text") else fmt, ctx)
+    return Document(doc.id, doc.text, source=source, line=line, meta=doc.meta), anns
 
 
-def _list(obj: dict[str, Any], key: str) -> list[Any]:
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise UserError(f'"{key}" must be a list')
-    return value
-
-
-def _number(obj: dict[str, Any], key: str) -> float | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise UserError(f'"{key}" must be a number')
-    return float(value)
-
-
-def _check_offsets(start: Any, end: Any, text: str, what: str) -> None:
-    for v in (start, end):
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise UserError(f"{what}: offsets must be integers, got {start!r}, {end!r}")
-    if start >= end:
-        raise UserError(f"{what}: empty span [{start}, {end})")
-    if start < 0 or end > len(text):
-        raise UserError(f"{what}: [{start}, {end}) is outside the text ({len(text)} characters)")
-
-
-def _check_label(label: Any, schema: LabelSchema | None, what: str) -> str:
-    if not isinstance(label, str) or not label:
-        raise UserError(f"{what}: label must be a non-empty string")
-    if schema is not None and schema.get(label) is None:
-        raise UserError(f'{what}: unknown label "{label}" (known: {", ".join(schema.names)})')
-    return label
-
-
-def _span(s: Any, text: str, schema: LabelSchema | None, i: int, *, native: bool) -> Span:
-    what = f"span #{i}"
-    if not isinstance(s, dict):
-        raise UserError(f"{what}: expected an object")
-    for k in ("start", "end", "label"):
-        if k not in s:
-            raise UserError(f'{what}: no "{k}"')
-    start, end = s["start"], s["end"]
-    _check_offsets(start, end, text, what)
-    label = _check_label(s["label"], schema, what)
-    if "text" in s and s["text"] != text[start:end]:
-        raise UserError(f"{what}: its text {s['text']!r} is not the text at [{start}, {end}): {text[start:end]!r}")
-    if not native:
-        return Span(start, end, label, origin="imported")
-    origin = s.get("origin", "imported")
-    if origin not in ORIGINS:
-        raise UserError(f"{what}: unknown origin {origin!r}")
-    pending = s.get("pending", False)
-    if not isinstance(pending, bool):
-        raise UserError(f'{what}: "pending" must be true or false')
-    note, rule = s.get("note"), s.get("rule")
-    if not (note is None or isinstance(note, str)) or not (rule is None or isinstance(rule, str)):
-        raise UserError(f'{what}: "note" and "rule" must be strings')
-    return Span(start, end, label, origin=origin, pending=pending, note=note, rule=rule)
-
-
-def _doccano_spans(obj: dict[str, Any], text: str, schema: LabelSchema | None) -> list[Span]:
-    spans: list[Span] = []
-    if "entities" in obj and "label" not in obj:
-        for i, e in enumerate(_list(obj, "entities"), 1):
-            what = f"entity #{i}"
-            if not isinstance(e, dict) or not {"start_offset", "end_offset", "label"} <= e.keys():
-                raise UserError(f'{what}: expected {{"start_offset", "end_offset", "label"}}')
-            _check_offsets(e["start_offset"], e["end_offset"], text, what)
-            label = _check_label(e["label"], schema, what)
-            spans.append(Span(e["start_offset"], e["end_offset"], label, origin="imported"))
-        return spans
-    for i, e in enumerate(_list(obj, "label"), 1):
-        what = f"label #{i}"
-        if not isinstance(e, list) or len(e) != 3:
-            raise UserError(f"{what}: expected [start, end, label], got {json.dumps(e, ensure_ascii=False)}")
-        _check_offsets(e[0], e[1], text, what)
-        label = _check_label(e[2], schema, what)
-        spans.append(Span(e[0], e[1], label, origin="imported"))
-    return spans
+# ----------------------------------------------------------------------------------------------------
+# Importing
 
 
 def import_paths(
@@ -332,8 +326,11 @@ def import_paths(
     annotator: str,
     schema: LabelSchema | None = None,
     skip_invalid: bool = False,
-    on_invalid: Callable[[UserError], None] | None = None,
+    on_invalid: Invalid | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    offsets: str = "codepoint",
+    offsets_given: bool = False,
+    on_note: Note | None = None,
 ) -> ImportResult:
     """Import files and directories into ``store``, all or nothing. ``schema`` defaults to the default
     label schema; ``on_bytes`` gets the number of input bytes read since the last call."""
@@ -346,5 +343,8 @@ def import_paths(
         skip_invalid=skip_invalid,
         on_invalid=on_invalid,
         on_bytes=on_bytes,
+        offsets=offsets,
+        offsets_given=offsets_given,
+        on_note=on_note,
     )
     return store.import_items(items)

@@ -83,17 +83,10 @@ class LabelSchema:
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str]) -> LabelSchema:
-        name = os.fspath(path)
-        try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except OSError as exc:
-            raise UserError(f"cannot read label schema: {exc.strerror}", path=name) from exc
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UserError(f"invalid UTF-8 at byte {exc.start}", path=name) from exc
-        return cls.from_toml_text(text, name)
+        from annotations.userfiles import read_text
+
+        # UTF-8 with or without a BOM (editors on Windows add one; tomllib would call it an invalid statement)
+        return cls.from_toml_text(read_text(path), os.fspath(path))
 
     @classmethod
     def from_toml_text(cls, text: str, where: str = "<labels>") -> LabelSchema:

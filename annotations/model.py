@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
-Origin = Literal["manual", "suggested", "imported"]
+# "review": decided by a reviewer adjudicating annotators' records into gold (annotations/gold.py)
+Origin = Literal["manual", "suggested", "imported", "review"]
 Answer = Literal["accept", "reject", "skip", "flag"]
 
 ORIGINS: tuple[str, ...] = get_args(Origin)

@@ -10,7 +10,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from annotations.errors import UserError
 from reader.text.sanitize import terminal_safe
@@ -22,7 +25,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
     "train": ("reader.commands.train", "train an entity tagger on the store's accepted labels"),
+    "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
+    "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
 }
+
+
+class SafeArgumentParser(argparse.ArgumentParser):
+    """argparse repeats what it was given in its errors ("unrecognized arguments: …"): show it safely."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(terminal_safe(message, keep_newlines=True), file)
 
 
 class CommandModule(Protocol):
@@ -36,9 +48,10 @@ def _load(name: str) -> CommandModule:
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    epilog = "commands:\n" + "\n".join(f"  {n:<8} {help_}" for n, (_, help_) in COMMANDS.items())
+    width = max(map(len, COMMANDS))
+    epilog = "commands:\n" + "\n".join(f"  {n:<{width}}  {help_}" for n, (_, help_) in COMMANDS.items())
     epilog += "\n\nrun `reader COMMAND --help` for a command's options."
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(
         prog="reader",
         description="Read and label Arabic news articles. With no command, opens the annotation app.",
         epilog=epilog,
@@ -59,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args_list and args_list[0] in COMMANDS:
             name = args_list[0]
             module = _load(name)
-            parser = argparse.ArgumentParser(prog=f"reader {name}", description=COMMANDS[name][1])
+            parser: argparse.ArgumentParser = SafeArgumentParser(prog=f"reader {name}", description=COMMANDS[name][1])
             module.configure(parser)
             args = parser.parse_args(args_list[1:])
             return module.run(args)

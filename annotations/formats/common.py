@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotations.errors import UserError
+from annotations.formats.offsets import OffsetMap
+from annotations.labels import LabelSchema
 from annotations.model import Annotation, Document, Span
 
 Warn = Callable[[str], None]
@@ -22,6 +26,68 @@ class ExportOptions:
     answers: frozenset[str] | None = None  # only records with one of these answers ("none" = unanswered)
     include_pending: bool = False  # keep pending suggestions (native marks them "pending": true)
     skip_stale: bool = False  # leave out (with a warning) records made on an older text, instead of failing
+    comments: bool = False  # CoNLL layouts: "# id = ..." document headers (exact round trips; not CoNLL-2003)
+    offsets: str = "codepoint"  # unit of character offsets written: codepoint | utf16 | grapheme
+    schema: LabelSchema | None = None  # label groups (which spans are entities); None: the default schema
+    labels_seen: tuple[str, ...] = ()  # every label in the selected records (filled in by export())
+    # what a writer left out or wants summed up once at the end (message -> count); export() reports it
+    notes: Counter[str] = field(default_factory=Counter, compare=False)
+
+    def groups(self) -> LabelSchema:
+        return self.schema if self.schema is not None else LabelSchema.default()
+
+
+def entity_labels(schema: LabelSchema, spans: list[Span]) -> list[Span]:
+    """The spans whose label is an entity in ``schema``; a label the schema does not know counts as an
+    entity (imported data may use any label set)."""
+    out = []
+    for s in spans:
+        label = schema.get(s.label)
+        if label is None or label.group == "entity":
+            out.append(s)
+    return out
+
+
+def group_of(schema: LabelSchema, label: str) -> str:
+    found = schema.get(label)
+    return found.group if found is not None else "entity"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Answers: this tool's accept / reject / skip / flag, and what other tools call them (written once).
+
+
+def to_prodigy(answer: str | None) -> tuple[str | None, bool]:
+    """Prodigy's ``answer`` and ``_flagged`` for ours: skip is ``ignore``; flag is ``ignore`` + flagged."""
+    if answer is None:
+        return None, False
+    return {"accept": "accept", "reject": "reject", "skip": "ignore", "flag": "ignore"}[answer], answer == "flag"
+
+
+def from_prodigy(answer: object, flagged: object) -> str | None:
+    """Ours for Prodigy's ``answer`` and ``_flagged`` (a flagged task is "flag" whatever its answer:
+    a flag asks for attention, which is the point of keeping it)."""
+    if flagged is True:
+        return "flag"
+    if answer is None:
+        return None
+    mapped = {"accept": "accept", "reject": "reject", "ignore": "skip"}.get(answer) if isinstance(answer, str) else None
+    if mapped is None:
+        raise UserError(f'unknown "answer" {str(answer)[:20]!r} (expected accept, reject or ignore)')
+    return mapped
+
+
+def to_label_studio(answer: str | None) -> bool:
+    """``was_cancelled``: Label Studio's "skip" is a cancelled annotation; every other answer is a
+    submitted one (the exact answer also goes in the annotation's ``meta``, which Label Studio's
+    server drops)."""
+    return answer == "skip"
+
+
+def from_label_studio(was_cancelled: object, meta_answer: object) -> str | None:
+    if isinstance(meta_answer, str) and meta_answer in ("accept", "reject", "skip", "flag"):
+        return meta_answer
+    return "skip" if was_cancelled is True else "accept"
 
 
 def span_text(doc: Document, ann: Annotation | None, span: Span) -> str:
@@ -51,8 +117,23 @@ def stable_hash(*parts: Any) -> int:
     return int.from_bytes(hashlib.sha256(data).digest()[:4], "big", signed=True)
 
 
+# Valid JSON escapes for what must never reach a terminal raw or split a line: C1 controls (NEL
+# among them), U+2028/U+2029, and the bidi controls that reorder what follows them. The data is the
+# same; `reader export` to a terminal or a pager shows them as escapes, and line splitters that
+# follow str.splitlines (Python, JavaScript) do not cut a record in two.
+_UNSAFE = re.compile("[\x80-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """JSON with UTF-8 text, control and bidi characters escaped."""
+    s = json.dumps(obj, ensure_ascii=False, **kwargs)
+    if _UNSAFE.search(s) is not None:
+        s = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+    return s
+
+
 def jsonl(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps(obj, separators=(",", ":")) + "\n"
 
 
 def flat(records: Iterator[Record]) -> Iterator[tuple[Document, Annotation | None]]:
@@ -62,3 +143,12 @@ def flat(records: Iterator[Record]) -> Iterator[tuple[Document, Annotation | Non
             yield doc, None
         for ann in anns:
             yield doc, ann
+
+
+def offset_map(doc: Document, options: ExportOptions) -> OffsetMap:
+    """Converts this document's code-point offsets to the unit the export writes."""
+    return OffsetMap(doc.text, options.offsets)  # type: ignore[arg-type]
+
+
+def where(doc: Document, ann: Annotation | None) -> str:
+    return f"document {doc.id}" + (f", annotator {ann.annotator}" if ann is not None else "")

@@ -1,11 +1,18 @@
-"""Prodigy ``ner_manual``-style JSONL.
+"""Prodigy ``ner_manual`` JSONL.
 
 ``{"id", "text", "meta", "tokens": [{"text", "start", "end", "id", "ws"}], "spans": [{"start", "end",
-"label", "token_start", "token_end", "text"}], "_input_hash", "_task_hash", "answer"}``; ``token_end`` is
-inclusive, as in Prodigy. ``_input_hash`` hashes the text, ``_task_hash`` the text and the spans (both
-stable signed 32-bit ints). Answers: skip becomes ``ignore``; flag becomes ``ignore`` with
-``"_flagged": true``; no answer, no ``"answer"`` key. Spans that do not start and end on token
-boundaries are reported (token_start/token_end then name the tokens that contain them).
+"label", "token_start", "token_end", "text"}], "_input_hash", "_task_hash", "_annotator_id",
+"_session_id", "answer", "_flagged"?}``.
+
+* ``tokens`` rebuild the text exactly, as spaCy's and Prodigy's own do (:mod:`annotations.tokens`: a
+  whitespace run other than one space is a token; ``ws`` only for one trailing space), and every span
+  starts and ends on a token (``token_end`` inclusive).
+* ``_input_hash`` hashes the text, ``_task_hash`` the text and the spans (stable signed 32-bit ints).
+* One line per (document, annotator), with the annotator as ``_annotator_id`` and ``_session_id``.
+  Reading, ``_annotator_id`` (or ``_session_id``) says whose record a line is, so two sessions'
+  answers on one text stay two records.
+* Answers: skip is ``ignore``; flag is ``ignore`` with ``"_flagged": true``; reading, a flagged task is
+  "flag". No answer, no ``"answer"`` key.
 """
 
 from __future__ import annotations
@@ -13,32 +20,48 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.formats.common import Record, Warn, flat, jsonl, kept_spans, span_text, stable_hash
+from annotations.errors import UserError
+from annotations.formats import reading as rec
+from annotations.formats.base import Format, Item, ReadContext
+from annotations.formats.common import (
+    ExportOptions,
+    Record,
+    Warn,
+    flat,
+    from_prodigy,
+    jsonl,
+    kept_spans,
+    offset_map,
+    span_text,
+    stable_hash,
+    to_prodigy,
+    where,
+)
 from annotations.model import Annotation, Document
-from annotations.tokens import tokenize
+from annotations.store import ImportedAnnotation
+from annotations.tokens import tokenize_for
 
 NAME = "prodigy"
 
 
-def record(doc: Document, ann: Annotation | None, warn: Warn, include_pending: bool = False) -> dict[str, Any]:
-    tokens = tokenize(doc.text)
+def record(doc: Document, ann: Annotation | None, options: ExportOptions | None = None) -> dict[str, Any]:
+    options = options or ExportOptions()
+    kept = kept_spans(ann, options.include_pending)
+    tokens = tokenize_for(doc.text, [(s.start, s.end) for s in kept])
     starts = {t.start: i for i, t in enumerate(tokens)}
     ends = {t.end: i for i, t in enumerate(tokens)}
+    omap = offset_map(doc, options)
+    at = where(doc, ann)
     spans = []
-    for s in kept_spans(ann, include_pending):
+    for s in kept:
         text = span_text(doc, ann, s)
-        ts, te = starts.get(s.start), ends.get(s.end)
-        if ts is None or te is None:
-            warn(f"{doc.id}: span [{s.start}, {s.end}) {s.label} {text!r} does not align with token boundaries")
-            ts = next((i for i, t in enumerate(tokens) if t.end > s.start), 0)
-            te = max((i for i, t in enumerate(tokens) if t.start < s.end), default=ts)
         spans.append(
             {
-                "start": s.start,
-                "end": s.end,
+                "start": omap.from_codepoint(s.start, at),
+                "end": omap.from_codepoint(s.end, at),
                 "label": s.label,
-                "token_start": ts,
-                "token_end": te,
+                "token_start": starts[s.start],
+                "token_end": ends[s.end],
                 "text": text,
             }
         )
@@ -47,21 +70,77 @@ def record(doc: Document, ann: Annotation | None, warn: Warn, include_pending: b
         "id": doc.id,
         "text": doc.text,
         "meta": doc.meta,
-        "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.ws} for i, t in enumerate(tokens)],
+        "tokens": [
+            {
+                "text": t.text,
+                "start": omap.from_codepoint(t.start, at),
+                "end": omap.from_codepoint(t.end, at),
+                "id": i,
+                "ws": t.ws,
+            }
+            for i, t in enumerate(tokens)
+        ],
         "spans": spans,
         "_input_hash": input_hash,
         "_task_hash": stable_hash(input_hash, [[s["start"], s["end"], s["label"]] for s in spans]),
     }
-    if ann is not None and ann.answer is not None:
-        d["answer"] = {"skip": "ignore", "flag": "ignore"}.get(ann.answer, ann.answer)
-        if ann.answer == "flag":
+    if ann is not None:
+        d["_annotator_id"] = ann.annotator
+        d["_session_id"] = ann.annotator
+        answer, flagged = to_prodigy(ann.answer)
+        if answer is not None:
+            d["answer"] = answer
+        if flagged:
             d["_flagged"] = True
     return d
 
 
-def write(records: Iterator[Record], out: TextIO, warn: Warn, include_pending: bool = False) -> int:
+def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
     n = 0
     for doc, ann in flat(records):
-        out.write(jsonl(record(doc, ann, warn, include_pending)))
+        out.write(jsonl(record(doc, ann, options)))
         n += 1
     return n
+
+
+def detect(obj: dict[str, Any]) -> bool:
+    return any(k in obj for k in ("_input_hash", "_task_hash", "tokens", "_view_id", "_annotator_id", "_session_id"))
+
+
+def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
+    doc = rec.document(obj, ctx, meta=obj.get("meta"))
+    offsets = rec.Offsets(doc.text, ctx, ambiguous=False)
+    spans = []
+    for i, s in enumerate(rec.listed(obj, "spans"), 1):
+        what = f"span #{i}"
+        if not isinstance(s, dict):
+            raise UserError(f"{what}: expected an object")
+        for k in ("start", "end", "label"):
+            if k not in s:
+                raise UserError(f'{what}: no "{k}"')
+        start, end = offsets.span(s["start"], s["end"], what)
+        rec.check_text(s.get("text"), doc.text, start, end, what, (s["start"], s["end"]))
+        spans.append(rec.imported_span(start, end, rec.label_of(s["label"], ctx, what)))
+    answer = from_prodigy(obj.get("answer"), obj.get("_flagged"))
+    who = ctx.annotator
+    for key in ("_annotator_id", "_session_id"):
+        if obj.get(key) is not None:
+            who = rec.name_of(obj[key], key)
+            break
+    if obj.get("_view_id") not in (None, "ner_manual", "spans_manual"):
+        ctx.note(f'Prodigy tasks of view "{str(obj["_view_id"])[:20]}" imported as manual annotations')
+    if not spans and answer is None:
+        return doc, []
+    return doc, [ImportedAnnotation(who, spans, answer)]
+
+
+FORMAT = Format(
+    name=NAME,
+    summary="Prodigy ner_manual JSONL (tokens that rebuild the text, one line per annotator)",
+    output="text",
+    write=write,
+    suffix=".jsonl",
+    parse_record=parse,
+    detect_record=detect,
+    offsets=True,
+)

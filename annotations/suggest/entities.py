@@ -23,7 +23,6 @@ Rule: ``entity:gazetteer:<LABEL>``.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -126,11 +125,10 @@ class Gazetteer:
     @classmethod
     def load(cls, path: str | Path) -> Gazetteer:
         """Read a ``.toml`` (``[[entry]] text=..., label=...``) or ``.jsonl`` gazetteer."""
+        from annotations.userfiles import loads, read_text
+
         p = Path(path)
-        try:
-            raw = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot read gazetteer: {exc.strerror}", path=str(p)) from exc
+        raw = read_text(p)
         pairs: list[tuple[str, str]] = []
         if p.suffix.lower() == ".toml":
             try:
@@ -149,9 +147,9 @@ class Gazetteer:
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserError(f"invalid JSON: {exc.msg}", path=str(p), line=n) from exc
+                    obj = loads(line)
+                except ValueError as exc:
+                    raise UserError(f"invalid JSON: {exc}", path=str(p), line=n) from None
                 if (
                     not isinstance(obj, dict)
                     or not isinstance(obj.get("text"), str)

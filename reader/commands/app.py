@@ -10,6 +10,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from annotations.errors import UserError
+from annotations.gold import check_annotator_name
 from annotations.importing import input_files, iter_items
 from annotations.labels import LabelSchema
 from annotations.model import Document
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--auto-train must be 0 (off) or more, got {args.auto_train}")
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
+    check_annotator_name(annotator)  # "gold" and "gold:NAME" are the adjudicated records' layer
     store_path = Path(args.store) if args.store else default_store_path()
     auto_train = None
     if args.auto_train:

@@ -42,16 +42,9 @@ def decode(data: bytes, name: str) -> str:
 def read_article(path: str) -> str:
     if path == "-":
         return decode(sys.stdin.buffer.read(), "<stdin>")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise UserError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise UserError("is a directory, expected a text file", path=path) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", path=path) from None
-    return decode(data, path)
+    from annotations.userfiles import read_bytes
+
+    return decode(read_bytes(path), path)  # the one reader of user files: devices refused, clear messages
 
 
 def line_json(line: VisualLine) -> dict[str, Any]:

@@ -1,6 +1,18 @@
-"""`reader export`: write the store as JSONL (native, prodigy, doccano), Label Studio JSON, brat or CoNLL.
+"""`reader export`: write the store in any registered format (``--format``; see annotations.formats).
 
 The store is opened read-only, so exporting works while the app is open.
+
+Where the output goes (``--out``):
+
+* ``-`` (the default): standard output. Binary formats (spacy, parquet) refuse a terminal; text
+  written to a terminal shows controls as the app does (a pipe or file gets the data as it is).
+* a regular file, or a new path: written beside the target and renamed over it when complete, so a
+  failed export (bad span, full disk) leaves the old file as it was. A symlink is followed: the file
+  it points to is replaced, the link stays.
+* anything else that exists -- ``/dev/null``, ``/dev/stdout``, a named pipe -- is streamed into, never
+  replaced by a regular file.
+* brat writes a directory: a new path, or an existing empty directory; it is built beside the
+  target and renamed into place when complete.
 """
 
 from __future__ import annotations
@@ -9,20 +21,33 @@ import argparse
 import contextlib
 import io
 import os
+import shutil
+import stat
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from annotations.errors import UserError
-from annotations.formats import DIRECTORY_FORMATS, EXPORT_FORMATS, ExportOptions, export
+from annotations.formats import EXPORT_FORMATS, FORMATS, OFFSET_UNITS, ExportOptions, export
+from annotations.labels import LabelSchema
 from annotations.model import ANSWERS
 from annotations.paths import default_store_path
 from annotations.store import Store
+from annotations.userfiles import describe_os_error
 from reader.commands.importing import progress_bar
+from reader.text.sanitize import terminal_safe
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", default=None, help=f"the store (default: {default_store_path()})")
-    parser.add_argument("--format", choices=EXPORT_FORMATS, default="native")
+    parser.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="native",
+        help="; ".join(f"{name}: {f.summary}" for name, f in FORMATS.items()),
+    )
     parser.add_argument("--out", default="-", help="output file, - for stdout (brat: a directory)")
     parser.add_argument("--annotator", default=None, help="only this annotator's records")
     parser.add_argument(
@@ -41,27 +66,70 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--skip-stale", action="store_true", help="leave out records made on an older text instead of failing"
     )
     parser.add_argument(
+        "--offsets",
+        choices=OFFSET_UNITS,
+        default="codepoint",
+        help="unit of character offsets: codepoint (default; Python, Prodigy, spaCy), utf16 (doccano's and "
+        "Label Studio's browser UIs), grapheme (doccano's grapheme mode)",
+    )
+    parser.add_argument(
+        "--comments",
+        action="store_true",
+        help="conll, conll-nested: start each document with '# id = …' lines (exact round trips; "
+        "spacy convert and Wojood readers do not read them)",
+    )
+    parser.add_argument("--labels", default=None, metavar="FILE", help="label schema (TOML): which labels are entities")
+    parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"
     )
 
 
+def say(message: str) -> None:
+    print(terminal_safe(f"reader: {message}"), file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except OSError as exc:
+        # a safety net: every expected failure is already a UserError
+        raise UserError(describe_os_error(exc, "write"), path=exc.filename) from None
+
+
+def _run(args: argparse.Namespace) -> int:
     answers = None
     if args.answers:
         answers = frozenset(a.strip() for a in args.answers.split(",") if a.strip())
         bad = answers - set(ANSWERS) - {"none"}
         if bad:
             raise UserError(f"unknown answer(s) {', '.join(sorted(bad))} (known: {', '.join(ANSWERS)}, none)")
+    if args.comments and args.format not in ("conll", "conll-nested"):
+        raise UserError("--comments applies to the conll and conll-nested formats")
+    fmt = FORMATS[args.format]
+    if args.offsets != "codepoint" and not fmt.offsets:
+        raise UserError(f"--offsets {args.offsets} applies to formats with character offsets, not {args.format}")
+    schema = LabelSchema.from_toml(args.labels) if args.labels else None
     include_pending = args.format == "native" if args.include_pending is None else args.include_pending
-    options = ExportOptions(args.annotator, answers, include_pending, args.skip_stale)
+    options = ExportOptions(
+        args.annotator,
+        answers,
+        include_pending,
+        args.skip_stale,
+        comments=args.comments,
+        offsets=args.offsets,
+        schema=schema,
+    )
     warnings = [0]
 
     def warn(message: str) -> None:
         warnings[0] += 1
-        print(f"reader: warning: {message}", file=sys.stderr)
+        say(f"warning: {message}")
 
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    with Store.open(args.store or default_store_path(), readonly=True) as store:
+    store_path = Path(args.store) if args.store else default_store_path()
+    if not store_path.exists() and not store_path.is_symlink():
+        raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
+    with Store.open(store_path, readonly=True) as store:
         last = [0]
         with progress_bar(show, len(store), "exporting") as advance:
 
@@ -69,32 +137,159 @@ def run(args: argparse.Namespace) -> int:
                 advance(n - last[0])
                 last[0] = n
 
-            if args.format in DIRECTORY_FORMATS:
-                if args.out == "-":
-                    raise UserError(f"{args.format} export writes a directory: give --out DIR")
-                count = export(store, args.format, Path(args.out), options, warn, on_progress)
-            elif args.out == "-":
-                out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
-                try:
-                    count = export(store, args.format, out, options, warn, on_progress)
-                finally:
-                    with contextlib.suppress(BrokenPipeError, ValueError):
-                        out.flush()
-                    out.detach()
-            else:
-                # write beside the target and rename, so a failed export leaves no half file
-                target = Path(args.out)
-                tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-                try:
-                    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-                        count = export(store, args.format, f, options, warn, on_progress)
-                    os.replace(tmp, target)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                    raise
-    print(
-        f"reader: exported {count} records as {args.format}" + (f" ({warnings[0]} warnings)" if warnings[0] else ""),
-        file=sys.stderr,
-    )
+            with output(args.out, fmt.output) as sink:
+                count = export(store, args.format, sink, options, warn, on_progress)
+    for message, n in options.notes.items():
+        say(f"note: {message}" + (f" ({n}×)" if n > 1 else ""))
+    say(f"exported {count} records as {args.format}" + (f" ({warnings[0]} warnings)" if warnings[0] else ""))
     return 0
+
+
+# ----------------------------------------------------------------------------------------------------
+# Output targets
+
+
+@contextlib.contextmanager
+def output(out: str, kind: str) -> Iterator[Any]:
+    """A sink for ``kind`` ("text", "binary" or "directory") at ``out``; committed only if the body
+    completes."""
+    if kind == "directory":
+        if out == "-":
+            raise UserError("this format writes a directory: give --out DIR")
+        with _directory(out) as path:
+            yield path
+        return
+    if out == "-":
+        with _stdout(kind) as stream:
+            yield stream
+        return
+    with _file(out, kind) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _stdout(kind: str) -> Iterator[Any]:
+    if kind == "binary":
+        if sys.stdout.isatty():
+            raise UserError("this format is binary and standard output is a terminal: give --out FILE")
+        sys.stdout.flush()
+        yield sys.stdout.buffer
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            sys.stdout.buffer.flush()
+        return
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+    try:
+        yield _TerminalSafe(stream) if sys.stdout.isatty() else stream
+    finally:
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
+        stream.detach()
+
+
+class _TerminalSafe:
+    """A text stream for a terminal: what a format writes as data (a CoNLL token that is an ESC) is
+    shown the way the app shows controls, so it cannot act on the terminal. Tabs and newlines stay."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write("\t".join(terminal_safe(part, keep_newlines=True) for part in text.split("\t")))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _open_mode(kind: str) -> dict[str, Any]:
+    return {"mode": "wb"} if kind == "binary" else {"mode": "w", "encoding": "utf-8", "newline": "\n"}
+
+
+@contextlib.contextmanager
+def _file(out: str, kind: str) -> Iterator[IO[Any]]:
+    try:
+        st: os.stat_result | None = os.stat(out)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise UserError(describe_os_error(exc, "write"), path=out) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise UserError("is a directory; give a file name (only brat writes a directory)", path=out)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # a device, FIFO or socket: stream into it, never replace it
+        try:
+            fh = open(out, **_open_mode(kind))  # noqa: SIM115
+        except OSError as exc:
+            raise UserError(describe_os_error(exc, "write"), path=out) from None
+        try:
+            with fh:
+                yield fh
+        except OSError as exc:
+            raise UserError(describe_os_error(exc, "write"), path=out) from None
+        return
+    target = Path(os.path.realpath(out))  # a symlink is followed: its target is replaced
+    parent = target.parent
+    if not parent.is_dir():
+        raise UserError(f"the directory {parent} does not exist", path=out)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UserError(f"cannot write in {parent}: {describe_os_error(exc, 'write')}", path=out) from None
+    try:
+        with os.fdopen(fd, **_open_mode(kind)) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if st is not None:
+            os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        unchanged = " (the old file is unchanged)" if st is not None else ""
+        raise UserError(f"{describe_os_error(exc, 'write')}; nothing was written{unchanged}", path=out) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _directory(out: str) -> Iterator[Path]:
+    target = Path(os.path.realpath(out))
+    if target.exists():
+        if not target.is_dir():
+            raise UserError("exists and is not a directory; brat export writes a directory", path=out)
+        try:
+            empty = not any(target.iterdir())
+        except OSError as exc:
+            raise UserError(describe_os_error(exc), path=out) from None
+        if not empty:
+            raise UserError("directory is not empty; give a new or empty directory for the brat export", path=out)
+    parent = target.parent
+    if not parent.is_dir():
+        raise UserError(f"the directory {parent} does not exist", path=out)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise UserError(f"cannot write in {parent}: {describe_os_error(exc, 'write')}", path=out) from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UserError(f"{describe_os_error(exc, 'write')}; nothing was written", path=out) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -137,7 +137,7 @@ def test_bad_txt(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str
     bad = tmp_path / "bad.txt"
     bad.write_bytes("سلام".encode() + b"\xc3\x28")
     assert main(["import", str(bad), "--store", str(seeded)]) == 2
-    assert f"{bad}: invalid UTF-8 at byte 8" in capsys.readouterr().err
+    assert f"{bad}:1: invalid UTF-8 at byte 8 (0xc3)" in capsys.readouterr().err
 
 
 def test_skip_invalid(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,3 +210,85 @@ def test_parse_record_and_txt(tmp_path: Path) -> None:
         read_txt_document(p)
     with Store.open(tmp_path / "s.json") as s, pytest.raises(UserError, match="no such file"):
         import_paths(s, [tmp_path / "missing.jsonl"], annotator="a")
+
+
+def test_prodigy_sessions_stay_separate_records(tmp_path: Path) -> None:
+    # issue 9 item 3: a text answered by two Prodigy sessions became one record (union of spans, last answer)
+    f = tmp_path / "p.jsonl"
+    f.write_text(
+        line(text=TEXT, spans=[{"start": 4, "end": 8, "label": "PERSON"}], answer="accept", _session_id="news-sara")
+        + line(
+            text=TEXT,
+            spans=[{"start": 12, "end": 16, "label": "ORGANIZATION"}],
+            answer="reject",
+            _session_id="news-omar",
+        )
+        + line(text=TEXT, spans=[], answer="accept", _annotator_id="news-lina", _session_id="other", _flagged=True),
+        encoding="utf-8",
+    )
+    store = tmp_path / "s.json"
+    assert main(["import", str(f), "--store", str(store), "--annotator", "me"]) == 0
+    with Store.open(store) as s:
+        doc_id = s.document_ids()[0]
+        sara, omar = s.get_annotation(doc_id, "news-sara"), s.get_annotation(doc_id, "news-omar")
+        assert sara is not None and omar is not None and s.get_annotation(doc_id, "me") is None
+        assert [x.key for x in sara.spans] == [(4, 8, "PERSON")] and sara.answer == "accept"
+        assert [x.key for x in omar.spans] == [(12, 16, "ORGANIZATION")] and omar.answer == "reject"
+        # issue 9 item 4: _flagged was written, never read
+        assert s.get_annotation(doc_id, "news-lina").answer == "flag"  # type: ignore[union-attr]
+
+
+def test_what_is_not_imported_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # issue 9 item 8: doccano relations were dropped without a word
+    f = tmp_path / "rel.jsonl"
+    f.write_text(
+        line(
+            text=TEXT,
+            entities=[{"id": 0, "start_offset": 4, "end_offset": 8, "label": "PERSON"}],
+            relations=[{"from_id": 0, "to_id": 0, "type": "self"}],
+        ),
+        encoding="utf-8",
+    )
+    assert main(["import", str(f), "--store", str(tmp_path / "s.json")]) == 0
+    assert "rel.jsonl: doccano relations are not imported" in capsys.readouterr().err
+
+
+def test_label_studio_json_and_brat_directories_import(tmp_path: Path) -> None:
+    # issue 9 item 8: our own Label Studio export was "invalid JSON"; .ann files in a directory were ignored
+    ls = tmp_path / "ls.json"
+    ls.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 7,
+                    "data": {"text": TEXT},
+                    "annotations": [
+                        {
+                            "completed_by": 3,
+                            "result": [
+                                {
+                                    "type": "labels",
+                                    "value": {"start": 4, "end": 8, "text": "محمد", "labels": ["PERSON"]},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "a1.txt").write_text("بيان من غزة", encoding="utf-8")
+    (brat / "a1.ann").write_text("T1\tLOCATION 8 11\tغزة\nR1\tRel Arg1:T1 Arg2:T1\n", encoding="utf-8")
+    store = tmp_path / "s.json"
+    assert main(["import", str(ls), str(brat), "--store", str(store)]) == 0
+    with Store.open(store) as s:
+        assert s.document_ids() == ["7", "a1"]
+        assert [x.key for x in s.get_annotation("7", "label-studio-user-3").spans] == [(4, 8, "PERSON")]  # type: ignore[union-attr]
+        assert s.get_document("a1").text == "بيان من غزة"
+        brat_records = [a for a in s.annotations() if a.doc_id == "a1"]
+        assert [[x.key for x in a.spans] for a in brat_records] == [[(8, 11, "LOCATION")]]

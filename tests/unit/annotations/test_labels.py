@@ -77,5 +77,24 @@ def test_bad_toml_and_empty(tmp_path: Path) -> None:
     p.write_text("", encoding="utf-8")
     with pytest.raises(UserError, match="no \\[\\[label\\]\\]"):
         LabelSchema.from_toml(p)
-    with pytest.raises(UserError, match="cannot read"):
+    with pytest.raises(UserError, match=r"missing\.toml: no such file or directory"):
         LabelSchema.from_toml(tmp_path / "missing.toml")
+
+
+def test_toml_with_a_byte_order_mark(tmp_path: Path) -> None:
+    # issue 8 item 12: a label file saved with a BOM was refused as "Invalid statement"
+    default = (Path(__file__).parents[3] / "annotations" / "default_labels.toml").read_bytes()
+    p = tmp_path / "labels.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + default)
+    assert LabelSchema.from_toml(p) == LabelSchema.default()
+
+
+def test_label_file_that_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="is a directory"):
+        LabelSchema.from_toml(tmp_path)
+    with pytest.raises(UserError, match="is a device"):
+        LabelSchema.from_toml("/dev/zero")
+    p = tmp_path / "bad.toml"
+    p.write_bytes(b'[[label]]\nname = "\xff"\n')
+    with pytest.raises(UserError, match=r"bad\.toml:2: invalid UTF-8 at byte 18"):
+        LabelSchema.from_toml(p)
