@@ -1,9 +1,12 @@
 """A small reader for the Wojood NER files (SinaLab/ArabicNER, MIT): one token per line followed by
 its stacked IOB2 tags (outer entity first), a blank line between sentences.
 
-This is the seam for the project's nested-CoNLL reader (annotations/formats): once that reads the
-Wojood layout into documents and spans, ``read_sentences``/``documents`` become a call to it.
-Only the outer layer is used here.
+Only the outer layer (the first tag column) is used: the benchmark's protocol. The project's nested
+CoNLL reader (``annotations.formats.conll_nested.read_file``) reads these files into documents with
+the spans of *every* layer, without saying which column each came from; taking the longest spans
+from it is not the same (an inner-column span with no outer one, one range tagged UNIT in the first
+column and QUANTITY in the second: two differences over the two files), so the benchmark reads the
+first column itself. Importing Wojood into a store goes through that reader (`reader import`).
 """
 
 from __future__ import annotations
