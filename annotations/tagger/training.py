@@ -1,9 +1,10 @@
 """Training data from the store, the amount needed, splits, evaluation and the learning curve.
 
-Training data are the *decisions* of annotators: the non-pending spans of records answered
-``accept`` (a document accepted by several annotators counts once, with the most recently updated
-record, unless one annotator is chosen). Only labels of the schema's ``entity`` group are learned:
-quotations and boilerplate are not word-level names and have their own suggesters.
+Training data are the *decisions* of annotators: the non-pending spans of a document's adjudicated
+(gold, :mod:`annotations.gold`) record when it has one, else of its most recently updated record
+answered ``accept`` (a document counts once), unless one annotator is chosen. Only labels of the
+schema's ``entity`` group are learned: quotations and boilerplate are not word-level names and have
+their own suggesters.
 
 Evaluation is on documents the model did not see: a held-out share (by default 20 %, chosen
 reproducibly from the document ids) or k folds. Scores are exact-match entities at the offsets the
@@ -269,17 +270,28 @@ class Selection:
 
 
 def select_examples(store: Any, entity_labels: Iterable[str], *, annotator: str | None = None) -> Selection:
-    """Training examples from ``store`` (an open :class:`annotations.store.Store`): per document the
-    most recently updated accepted record (only ``annotator``'s, if given), its non-pending spans of
-    ``entity_labels``."""
+    """Training examples from ``store`` (an open :class:`annotations.store.Store`), one per document:
+    its adjudicated (gold) record if it has a final one (a document whose gold answer is *reject* is
+    left out), else its most recently updated accepted record; only ``annotator``'s records if given.
+    The non-pending spans of ``entity_labels`` are kept."""
+    from annotations.gold import choose_gold, is_gold
+
     wanted = set(entity_labels)
-    chosen: dict[str, Any] = {}
+    by_doc: dict[str, list[Any]] = {}
     for a in store.annotations(annotator=annotator):
-        if a.answer != "accept":
+        by_doc.setdefault(a.doc_id, []).append(a)
+    chosen: dict[str, Any] = {}
+    for doc_id, records in by_doc.items():
+        gold = choose_gold(records, store.get_document(doc_id).text_hash) if annotator is None else None
+        if gold is not None:
+            if gold.answer == "accept":
+                chosen[doc_id] = gold
             continue
-        best = chosen.get(a.doc_id)
-        if best is None or (a.updated, a.annotator) > (best.updated, best.annotator):
-            chosen[a.doc_id] = a
+        accepted = [a for a in records if a.answer == "accept" and not is_gold(a.annotator)]
+        if annotator is not None:
+            accepted = [a for a in records if a.answer == "accept"]
+        if accepted:
+            chosen[doc_id] = max(accepted, key=lambda a: (a.updated, a.annotator))
     sel = Selection()
     for doc_id, a in chosen.items():
         doc = store.get_document(doc_id)

@@ -66,3 +66,53 @@ def test_data_hash_ignores_order_but_not_content() -> None:
     assert data_hash(data) == data_hash(list(reversed(data)))
     changed = [*data[:-1], Example(data[-1].doc_id, data[-1].text, data[-1].spans[:1])]
     assert data_hash(changed) != data_hash(data)
+
+
+def test_training_data_prefers_the_adjudicated_record(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from annotations.gold import gold_annotator, gold_span
+    from annotations.model import Document
+    from annotations.store import ImportedAnnotation, Store
+    from annotations.tagger.training import select_examples
+
+    text = "قال محمد إن حماس وافقت"
+    person, org = Span(4, 8, "PERSON"), Span(12, 16, "ORGANIZATION")
+    pending = Span(0, 3, "PERSON", "suggested", pending=True)
+    with Store.open(Path(str(tmp_path)) / "s.json") as store:
+        store.import_items(
+            [
+                (
+                    Document("d1", text),
+                    [
+                        ImportedAnnotation("sara", [person, pending], "accept", updated=1.0),
+                        ImportedAnnotation("omar", [org], "accept", updated=2.0),
+                        ImportedAnnotation(gold_annotator("lead"), [gold_span(person), gold_span(org)], "accept"),
+                    ],
+                ),
+                (
+                    Document("d2", text + "."),
+                    [
+                        ImportedAnnotation("sara", [person], "accept", updated=1.0),
+                        ImportedAnnotation("omar", [org], "accept", updated=2.0),
+                    ],
+                ),
+                (
+                    Document("d3", text + ".."),
+                    [
+                        ImportedAnnotation("sara", [person], "accept"),
+                        ImportedAnnotation(gold_annotator("lead"), [], "reject"),
+                    ],
+                ),
+                (Document("d4", text + "..."), [ImportedAnnotation("sara", [person], "skip")]),
+            ]
+        )
+        sel = select_examples(store, ["PERSON", "ORGANIZATION"])
+        got = {e.doc_id: sorted(s.key for s in e.spans) for e in sel.examples}
+        assert got == {
+            "d1": [person.key, org.key],  # the gold record
+            "d2": [org.key],  # no gold: the newest accepted record
+        }  # d3: gold says reject; d4: nobody accepted
+        only_sara = select_examples(store, ["PERSON", "ORGANIZATION"], annotator="sara")
+        assert {e.doc_id for e in only_sara.examples} == {"d1", "d2", "d3"}
+        assert all(not s.pending for e in only_sara.examples for s in e.spans)
