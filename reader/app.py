@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from reader.autotrain import AutoTrain
 from reader.options import PendingPolicy, ViewOptions
 from reader.screens.annotate import AnnotateScreen
 from reader.session import Session
@@ -27,10 +28,16 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(
-        self, session: Session, options: ViewOptions | None = None, *, on_pending: PendingPolicy = "ask"
+        self,
+        session: Session,
+        options: ViewOptions | None = None,
+        *,
+        on_pending: PendingPolicy = "ask",
+        auto_train: AutoTrain | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.auto_train = auto_train
         self.options = options or ViewOptions()
         self.on_pending: PendingPolicy = on_pending
         for theme in THEMES.values():
@@ -40,7 +47,9 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.options.visual and self._driver is not None:
             self._driver.write(BIDI_EXPLICIT)
-        self.push_screen(AnnotateScreen(self.session, self.options, on_pending=self.on_pending))
+        self.push_screen(
+            AnnotateScreen(self.session, self.options, on_pending=self.on_pending, auto_train=self.auto_train)
+        )
 
     def on_unmount(self) -> None:
         self.session.record_time()
