@@ -9,4 +9,12 @@ from annotations.store.atomic import AtomicJSONStorage
 from annotations.store.merge import ImportedAnnotation, ImportResult
 from annotations.store.store import FORMAT_VERSION, Changes, Store, SuggestionsAdded
 
-__all__ = ["FORMAT_VERSION", "AtomicJSONStorage", "Changes", "ImportResult", "ImportedAnnotation", "Store", "SuggestionsAdded"]
+__all__ = [
+    "FORMAT_VERSION",
+    "AtomicJSONStorage",
+    "Changes",
+    "ImportResult",
+    "ImportedAnnotation",
+    "Store",
+    "SuggestionsAdded",
+]

@@ -77,5 +77,5 @@ def test_suggest_follows_the_label_schema(tmp_path: Path, capsys: pytest.Capture
     captured = capsys.readouterr()
     assert "no quote label" in captured.err and "ORGANIZATION" in captured.err  # what the schema cannot hold
     with Store.open(store, readonly=True) as s:
-        found = {sp.label for a in s.annotations(annotator="s") for sp in a.spans}
+        found = {sp.label for doc_id in s.document_ids() for sp in s.suggestions(doc_id)}
     assert found == {"FURNITURE", "PERSON"}
