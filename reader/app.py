@@ -8,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from reader.adjudicate import AdjudicationSession
+from reader.autotrain import AutoTrain
 from reader.options import PendingPolicy, ViewOptions
 from reader.screens.annotate import AnnotateScreen
 from reader.screens.review import ReviewScreen
@@ -29,10 +30,16 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(
-        self, session: Session, options: ViewOptions | None = None, *, on_pending: PendingPolicy = "ask"
+        self,
+        session: Session,
+        options: ViewOptions | None = None,
+        *,
+        on_pending: PendingPolicy = "ask",
+        auto_train: AutoTrain | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.auto_train = auto_train
         self.options = options or ViewOptions()
         self.on_pending: PendingPolicy = on_pending
         for theme in THEMES.values():
@@ -45,7 +52,9 @@ class ReaderApp(App[None]):
         if isinstance(self.session, AdjudicationSession):
             self.push_screen(ReviewScreen(self.session, self.options))  # reader review
         else:
-            self.push_screen(AnnotateScreen(self.session, self.options, on_pending=self.on_pending))
+            self.push_screen(
+                AnnotateScreen(self.session, self.options, on_pending=self.on_pending, auto_train=self.auto_train)
+            )
 
     def on_unmount(self) -> None:
         self.session.record_time()

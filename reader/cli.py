@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reader.commands.importing", "import .txt files, directories or JSONL into the store"),
     "export": ("reader.commands.exporting", "export the store as JSONL and other formats"),
     "suggest": ("reader.commands.suggest", "pre-annotate the store with suggested spans"),
+    "train": ("reader.commands.train", "train an entity tagger on the store's accepted labels"),
     "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
     "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
     "team": ("reader.commands.team", "set or show the routing policy: overlap, agreement share, team, blind"),

@@ -63,6 +63,8 @@ class Session:
     schema: LabelSchema
     ids: list[str] = field(default_factory=list)
     index: int = 0
+    # suggestions with a confidence below this are hidden (not shown, not decided; --min-confidence)
+    min_confidence: float = 0.0
     _opened_at: float = field(default_factory=time.monotonic)
     _titles: dict[str, str] = field(default_factory=dict)
     # under a routing policy: the annotator's queue (``ids`` is its list) and opening a document claims it
@@ -114,7 +116,18 @@ class Session:
         return self.store.get_annotation(doc_id or self.doc_id, self.annotator)
 
     def spans(self, doc_id: str | None = None) -> list[Span]:
+        """The spans the annotator sees: every span but pending suggestions less sure than
+        ``min_confidence``."""
         annotation = self.annotation(doc_id)
+        if not annotation:
+            return []
+        floor = self.min_confidence
+        if floor <= 0.0:
+            return list(annotation.spans)
+        return [s for s in annotation.spans if not (s.pending and s.confidence is not None and s.confidence < floor)]
+
+    def _all_spans(self) -> list[Span]:
+        annotation = self.annotation()
         return list(annotation.spans) if annotation else []
 
     def pending(self, doc_id: str | None = None) -> list[Span]:
@@ -235,7 +248,7 @@ class Session:
 
     def label(self, label: LabelDef, start: int, end: int) -> LabelOutcome:
         self._check(start, end)
-        spans = self.spans()
+        spans = self._all_spans()  # labelling exactly a hidden suggestion accepts it
         same = next((s for s in spans if s.key == (start, end, label.name)), None)
         if same is not None:
             if same.pending:

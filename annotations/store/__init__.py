@@ -7,6 +7,14 @@ One module per job: :mod:`.atomic` (files replaced whole), :mod:`.lock` (the wri
 
 from annotations.store.atomic import AtomicJSONStorage
 from annotations.store.merge import ImportedAnnotation, ImportResult
-from annotations.store.store import FORMAT_VERSION, Changes, Store
+from annotations.store.store import FORMAT_VERSION, Changes, Store, SuggestionsAdded
 
-__all__ = ["FORMAT_VERSION", "AtomicJSONStorage", "Changes", "ImportResult", "ImportedAnnotation", "Store"]
+__all__ = [
+    "FORMAT_VERSION",
+    "AtomicJSONStorage",
+    "Changes",
+    "ImportResult",
+    "ImportedAnnotation",
+    "Store",
+    "SuggestionsAdded",
+]

@@ -7,6 +7,9 @@ produced it (``boilerplate:read-also``, ``quote:guillemets``, ``entity:gazetteer
 * :mod:`.boilerplate` - page furniture lines (read-also blocks, sources, share lines, repeated lines)
 * :mod:`.quotes` - reported speech between quotation marks
 * :mod:`.entities` - gazetteer matches with Arabic clitic handling
+* :mod:`.model` - what a trained tagger finds (``reader train``), with its confidence
+
+Which label each suggester writes comes from the label schema, by group (:mod:`.labels`).
 """
 
 from __future__ import annotations
@@ -14,13 +17,18 @@ from __future__ import annotations
 from annotations.model import Document, Span
 from annotations.suggest.boilerplate import mine_repeated_lines, normalise_line, suggest_boilerplate
 from annotations.suggest.entities import Gazetteer, learned_pairs, suggest_entities
+from annotations.suggest.labels import SuggestLabels, plan_labels
+from annotations.suggest.model import ModelSuggester
 from annotations.suggest.quotes import suggest_quotes
 
 __all__ = [
     "Gazetteer",
+    "ModelSuggester",
+    "SuggestLabels",
     "learned_pairs",
     "mine_repeated_lines",
     "normalise_line",
+    "plan_labels",
     "suggest_boilerplate",
     "suggest_document",
     "suggest_entities",
@@ -29,13 +37,34 @@ __all__ = [
 ]
 
 
-def suggest_text(text: str, *, gazetteer: Gazetteer | None, repeated_lines: set[str] | None = None) -> list[Span]:
+DEFAULT_LABELS = SuggestLabels()
+
+
+def suggest_text(
+    text: str,
+    *,
+    gazetteer: Gazetteer | None,
+    repeated_lines: set[str] | None = None,
+    labels: SuggestLabels = DEFAULT_LABELS,
+    model: ModelSuggester | None = None,
+) -> list[Span]:
     """All suggestions for ``text``, sorted, one per (start, end, label): the first rule wins
-    (boilerplate, then quotations, then entities)."""
-    spans = suggest_boilerplate(text, repeated_lines)
-    spans.extend(suggest_quotes(text))
+    (boilerplate, then quotations, then gazetteer entities, then the model's). Labels follow
+    ``labels``; a model's entity overlapping a gazetteer name is left out (the list is the
+    team's own word)."""
+    spans: list[Span] = []
+    if labels.boilerplate is not None:
+        spans.extend(suggest_boilerplate(text, repeated_lines, label=labels.boilerplate))
+    if labels.quote is not None:
+        spans.extend(suggest_quotes(text, label=labels.quote))
+    named: list[Span] = []
     if gazetteer is not None and len(gazetteer):
-        spans.extend(suggest_entities(text, gazetteer))
+        named = [s for s in suggest_entities(text, gazetteer) if s.label in labels.entities]
+        spans.extend(named)
+    if model is not None:
+        for s in model.suggest(text, labels.entities):
+            if not any(s.start < n.end and n.start < s.end for n in named):
+                spans.append(s)
     seen: set[tuple[int, int, str]] = set()
     unique: list[Span] = []
     for s in spans:
@@ -47,7 +76,12 @@ def suggest_text(text: str, *, gazetteer: Gazetteer | None, repeated_lines: set[
 
 
 def suggest_document(
-    doc: Document, *, gazetteer: Gazetteer | None, repeated_lines: set[str] | None = None
+    doc: Document,
+    *,
+    gazetteer: Gazetteer | None,
+    repeated_lines: set[str] | None = None,
+    labels: SuggestLabels = DEFAULT_LABELS,
+    model: ModelSuggester | None = None,
 ) -> list[Span]:
     """All suggestions for one document (see :func:`suggest_text`)."""
-    return suggest_text(doc.text, gazetteer=gazetteer, repeated_lines=repeated_lines)
+    return suggest_text(doc.text, gazetteer=gazetteer, repeated_lines=repeated_lines, labels=labels, model=model)

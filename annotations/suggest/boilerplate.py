@@ -128,13 +128,13 @@ def _furniture(folded: str) -> str | None:
     return None
 
 
-def suggest_boilerplate(text: str, repeated: set[str] | None = None) -> list[Span]:
-    """Boilerplate line spans of ``text`` (see the module docstring for the rules)."""
+def suggest_boilerplate(text: str, repeated: set[str] | None = None, *, label: str = LABEL) -> list[Span]:
+    """Boilerplate line spans of ``text`` labelled ``label`` (see the module docstring for the rules)."""
     spans: list[Span] = []
     in_list = False
 
     def add(start: int, end: int, rule: str) -> None:
-        spans.append(Span(start, end, LABEL, origin="suggested", pending=True, rule=rule))
+        spans.append(Span(start, end, label, origin="suggested", pending=True, rule=rule))
 
     # Folding never removes a newline, so the folded text has the same lines as the original.
     folded_lines = fold_text(text).split("\n")

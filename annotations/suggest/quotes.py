@@ -80,8 +80,8 @@ def _is_quotation(text: str, block_start: int, open_pos: int, content: str) -> b
     return _SAYING.search(fold_text(text[sentence_start:open_pos])) is not None
 
 
-def suggest_quotes(text: str) -> list[Span]:
-    """QUOTE spans of ``text`` (see the module docstring for the rules)."""
+def suggest_quotes(text: str, *, label: str = LABEL) -> list[Span]:
+    """Quotation spans of ``text`` labelled ``label`` (see the module docstring for the rules)."""
     if not _MARKS.search(text):
         return []
     candidates: list[tuple[int, int, str]] = []  # (open mark, close mark, rule)
@@ -114,5 +114,5 @@ def suggest_quotes(text: str) -> list[Span]:
         lead = len(inner) - len(inner.lstrip())
         start = a + 1 + lead
         end = start + len(inner.strip())
-        spans.append(Span(start, end, LABEL, origin="suggested", pending=True, rule=rule))
+        spans.append(Span(start, end, label, origin="suggested", pending=True, rule=rule))
     return spans

@@ -17,6 +17,7 @@ from annotations.labels import LabelSchema
 from annotations.model import Document
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
+from annotations.suggest.order import DEFAULT_RANDOM_SHARE, uncertain_first, uncertainty
 from reader.options import DIRECTIONS, PENDING_POLICIES, THEMES, ViewOptions
 from reader.text.sanitize import terminal_safe
 
@@ -44,6 +45,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="ask",
         help="what `a` (accept the document) does while suggestions are pending: ask (default), accept them "
         "all, reject them all, or refuse until each is decided",
+    )
+    parser.add_argument(
+        "--order",
+        choices=("store", "uncertain"),
+        default="store",
+        help="document order: as imported (default), or documents whose model suggestions are least certain "
+        "first (`reader suggest --model`), with a random share kept for an unbiased estimate",
+    )
+    parser.add_argument(
+        "--random-share",
+        type=float,
+        default=DEFAULT_RANDOM_SHARE,
+        metavar="S",
+        help=f"with --order uncertain: share of documents placed at random (default {DEFAULT_RANDOM_SHARE})",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="hide suggestions whose model confidence is below P (0..1; hidden ones stay undecided)",
+    )
+    parser.add_argument(
+        "--auto-train",
+        type=int,
+        default=0,
+        metavar="N",
+        help="retrain the entity model in the background after every N newly accepted documents "
+        "(its F1 on the status line)",
+    )
+    parser.add_argument(
+        "--model-dir", default=None, metavar="DIR", help="where --auto-train writes the model (default: STORE-model)"
     )
     parser.add_argument(
         "--terminal-bidi",
@@ -74,7 +107,19 @@ def open_paths(store: Store, paths: list[str], annotator: str, schema: LabelSche
     return ids
 
 
-def routed_session(store: Store, annotator: str, schema: LabelSchema, ids: list[str]) -> Session | None:
+def ordered_by_uncertainty(store: Store, ids: list[str], annotator: str, share: float) -> list[str]:
+    """``ids`` with the least certain model suggestions first (see annotations.suggest.order)."""
+    scores: dict[str, float | None] = {}
+    for doc_id in ids:
+        record = store.get_annotation(doc_id, annotator)
+        scores[doc_id] = None if record is None else uncertainty([*record.spans, *record.rejected])
+    order, _sample = uncertain_first(ids, scores, share=share)
+    return order
+
+
+def routed_session(
+    store: Store, annotator: str, schema: LabelSchema, ids: list[str], *, min_confidence: float = 0.0
+) -> Session | None:
     """The annotator's session: every document, or under the store's routing policy (``reader team``)
     their queue, with its first document claimed. None (after saying why) if nothing is left for them."""
     from reader.queue import Queue, load_policy
@@ -82,9 +127,9 @@ def routed_session(store: Store, annotator: str, schema: LabelSchema, ids: list[
 
     policy = load_policy(store.path)
     if policy is None:
-        return Session(store, annotator, schema, ids=ids)
+        return Session(store, annotator, schema, ids=ids, min_confidence=min_confidence)
     queue = Queue(store, policy, annotator, ids)
-    session = Session(store, annotator, schema, queue=queue)
+    session = Session(store, annotator, schema, queue=queue, min_confidence=min_confidence)
     if session.take(0)[0] is None:
         print(
             terminal_safe(
@@ -98,10 +143,24 @@ def routed_session(store: Store, annotator: str, schema: LabelSchema, ids: list[
 
 
 def run(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise UserError(f"--min-confidence must be between 0 and 1, got {args.min_confidence}")
+    if not 0.0 <= args.random_share < 1.0:
+        raise UserError(f"--random-share must be at least 0 and below 1, got {args.random_share}")
+    if args.auto_train < 0:
+        raise UserError(f"--auto-train must be 0 (off) or more, got {args.auto_train}")
     schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     annotator = args.annotator or default_annotator()
     check_annotator_name(annotator)  # "gold" and "gold:NAME" are the adjudicated records' layer
-    store = Store.open(args.store or default_store_path(), annotator=annotator)
+    store_path = Path(args.store) if args.store else default_store_path()
+    auto_train = None
+    if args.auto_train:
+        from reader.autotrain import AutoTrain
+        from reader.commands.train import default_out
+
+        out = Path(args.model_dir) if args.model_dir else default_out(store_path)
+        auto_train = AutoTrain(store_path, args.auto_train, out, args.labels)
+    store = Store.open(store_path, annotator=annotator)
     try:
         if args.paths:
             ids = open_paths(store, args.paths, annotator, schema)
@@ -111,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
             ids = store.document_ids()
         from reader.app import BIDI_IMPLICIT, ReaderApp
 
-        session = routed_session(store, annotator, schema, ids)
+        if args.order == "uncertain":
+            ids = ordered_by_uncertainty(store, ids, annotator, args.random_share)
+        # under a routing policy the queue keeps this order, leaving out what the annotator may not take
+        session = routed_session(store, annotator, schema, ids, min_confidence=args.min_confidence)
         if session is None:
             return 0
         options = ViewOptions(
@@ -120,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
             terminal_bidi=args.terminal_bidi,
             theme=args.theme,
         )
-        app = ReaderApp(session, options, on_pending=args.on_pending)
+        app = ReaderApp(session, options, on_pending=args.on_pending, auto_train=auto_train)
         try:
             app.run()
         finally:

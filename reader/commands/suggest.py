@@ -3,9 +3,12 @@
 First mines lines that repeat over many documents (proposed as boilerplate), then runs the
 suggesters of :mod:`annotations.suggest` on each document and adds what they find, as pending spans
 with ``origin="suggested"``, to the store's shared suggestions layer: every annotator reviews them in
-their own record (accepting or rejecting one decides it for them only). A span the layer already has
-(same start, end and label) is not added again, so running the command twice adds nothing the second
-time. All additions land in one atomic write, streamed (memory stays bounded at any corpus size).
+their own record (accepting or rejecting one decides it for them only; a decided suggestion is never
+shown to them again). The suggesters write the labels of the label schema (``--labels``), by group;
+see :mod:`annotations.suggest.labels`. ``--model DIR`` adds a trained tagger's entities (``reader
+train``) with their confidence. A span the layer already has (same start, end and label) is not
+added again, so running the command twice adds nothing the second time. All additions land in one
+atomic write, streamed (memory stays bounded at any corpus size): :func:`_write_suggestions`.
 """
 
 from __future__ import annotations
@@ -13,15 +16,24 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from annotations.errors import UserError
+from annotations.labels import LabelSchema
 from annotations.model import Span
 from annotations.paths import default_store_path
-from annotations.store import Store
-from annotations.suggest import Gazetteer, learned_pairs, mine_repeated_lines, suggest_document
+from annotations.store import Store, SuggestionsAdded
+from annotations.suggest import (
+    Gazetteer,
+    ModelSuggester,
+    learned_pairs,
+    mine_repeated_lines,
+    plan_labels,
+    suggest_document,
+)
+from reader.text.sanitize import terminal_safe
 
 DEFAULT_MIN_REPEAT = 3
 
@@ -49,6 +61,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: the bundled samples/gazetteer.toml)",
     )
     parser.add_argument("--no-gazetteer", action="store_true", help="no entity suggestions from a gazetteer file")
+    parser.add_argument(
+        "--labels", default=None, metavar="FILE", help="label schema the suggestions follow (default: built in)"
+    )
+    parser.add_argument(
+        "--model", default=None, metavar="DIR", help="also suggest the entities of a model trained by `reader train`"
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="leave out model suggestions less sure than P (0..1; default 0: all)",
+    )
     parser.add_argument(
         "--learn",
         action=argparse.BooleanOptionalAction,
@@ -87,30 +112,49 @@ def _progress(enabled: bool, total: int, description: str) -> Iterator[Callable[
         yield lambda: progress.advance(task)
 
 
+def _write_suggestions(store: Store, items: Iterable[tuple[str, list[Span]]]) -> SuggestionsAdded:
+    """The one place suggestions are written to the store: its shared layer, streamed."""
+    return store.add_suggestions(items)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.min_repeat < 0:
         raise UserError("--min-repeat must be 0 or more")
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise UserError(f"--min-confidence must be between 0 and 1, got {args.min_confidence}")
     store_path = Path(args.store) if args.store else default_store_path()
     if not Store.has_files(store_path):
         raise UserError("no store here: import documents first with `reader import`", path=str(store_path))
+    schema = LabelSchema.from_toml(args.labels) if args.labels else LabelSchema.default()
     gazetteer = Gazetteer()
     if not args.no_gazetteer:
         gazetteer = Gazetteer.load(args.gazetteer or bundled_gazetteer())
+    model = ModelSuggester.load(args.model) if args.model else None
+    plan = plan_labels(
+        schema,
+        gazetteer_labels={label for _text, label in gazetteer},
+        gazetteer_explicit=bool(args.gazetteer),
+        model_labels=None if model is None else model.labels,
+        model_name="" if model is None else model.name,
+    )
+    labels = plan.labels
+    for note in plan.warnings:
+        print(terminal_safe(f"reader: {note}"), file=sys.stderr)
     show = sys.stderr.isatty() if args.progress is None else args.progress
 
     added: Counter[str] = Counter()
     with Store.open(store_path) as store:
         total = len(store)
-        if args.learn:
+        if args.learn and labels.entities:
             learned: list[tuple[str, str]] = []
             for a in store.annotations():
                 if a.answer in ("reject", "flag"):
                     continue
-                learned.extend(learned_pairs(store.get_document(a.doc_id).text, a.spans))
+                learned.extend(learned_pairs(store.get_document(a.doc_id).text, a.spans, labels.entities))
             if learned:
                 gazetteer = gazetteer.with_pairs(learned)
         repeated: set[str] = set()
-        if args.min_repeat > 0:
+        if args.min_repeat > 0 and labels.boilerplate is not None:
             with _progress(show, total, "mining repeated lines") as advance:
 
                 def texts() -> Iterator[str]:
@@ -123,18 +167,22 @@ def run(args: argparse.Namespace) -> int:
         def items() -> Iterator[tuple[str, list[Span]]]:
             # streamed into the shared suggestions layer shard by shard: memory stays bounded
             for doc in store.iter_documents():
-                yield doc.id, suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated)
+                spans = suggest_document(doc, gazetteer=gazetteer, repeated_lines=repeated, labels=labels, model=model)
+                yield doc.id, [s for s in spans if s.confidence is None or s.confidence >= args.min_confidence]
                 advance()
 
         with _progress(show, total, "suggesting") as advance:
-            result = store.add_suggestions(items())
+            result = _write_suggestions(store, items())
         added.update(result.labels)
         docs_with_new = result.documents
 
+    model_note = "" if model is None else f", model {model.name}"
     print(
-        f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names; "
-        f"added {sum(added.values())} suggestions to {docs_with_new} documents (shared by every annotator)"
+        terminal_safe(
+            f"{total} documents, {len(repeated)} repeated lines, gazetteer of {len(gazetteer)} names{model_note}; "
+            f"added {sum(added.values())} suggestions to {docs_with_new} documents (shared by every annotator)"
+        )
     )
     for label, n in sorted(added.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"  {label:<14} {n}")
+        print(terminal_safe(f"  {label:<14} {n}"))
     return 0

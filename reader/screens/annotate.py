@@ -27,6 +27,7 @@ from annotations.errors import UserError
 from annotations.labels import LabelDef
 from annotations.model import Span
 from annotations.store import Changes
+from reader.autotrain import AutoTrain
 from reader.colours import Quantize
 from reader.keyboard import unbound_key_message
 from reader.options import PendingPolicy, ViewOptions
@@ -146,9 +147,18 @@ class AnnotateScreen(Screen[None]):
         Binding("question_mark,f1", "help", "Help"),
     ]
 
-    def __init__(self, session: Session, options: ViewOptions | None = None, on_pending: PendingPolicy = "ask") -> None:
+    def __init__(
+        self,
+        session: Session,
+        options: ViewOptions | None = None,
+        on_pending: PendingPolicy = "ask",
+        auto_train: AutoTrain | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.auto_train = auto_train
+        current = auto_train.current() if auto_train is not None else None
+        self._model_note = current.status if current is not None else ""
         self.options = options or ViewOptions()
         self.on_pending: PendingPolicy = on_pending
         self.query_text = ""
@@ -323,6 +333,9 @@ class AnnotateScreen(Screen[None]):
         text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
         text.append(safe(f"annotator: {s.annotator}  ", "dim"))
         text.append(safe(s.doc_id, "dim"))
+        if self._model_note:
+            text.append("  ")
+            text.append(safe(self._model_note, "dim"))
         if text != self._last_status:
             self._last_status = text
             # One fixed-height line: no relayout of the screen on every key press.
@@ -540,6 +553,9 @@ class AnnotateScreen(Screen[None]):
             self._refresh_spans()
             self._status(f"answer taken back for {position}")
             return
+        if answer == "accept" and self.auto_train is not None and self.auto_train.count_accept():
+            self._model_note = "model: training…"
+            self._retrain()
         done = f"{ANSWER_PAST[answer]} {position}"
         if decide is not None:
             done += f" and {'accepted' if decide == 'accept' else 'rejected'} {pending} suggestion(s)"
@@ -599,6 +615,18 @@ class AnnotateScreen(Screen[None]):
             self._status(f"hit {hits.index(ahead[0]) + 1}/{len(hits)} for «{snippet(self.query_text, 30)}»")
             return
         self._search_corpus(self.query_text, step, hits)
+
+    @work(thread=True, exclusive=True, group="auto-train")
+    def _retrain(self) -> None:
+        """Retrain the model (``--auto-train``): the worker thread only waits for the child process."""
+        if self.auto_train is None:
+            return
+        trained = self.auto_train.run()
+        self.app.call_from_thread(self._trained, trained.status)
+
+    def _trained(self, note: str) -> None:
+        self._model_note = note
+        self._status()
 
     @work(thread=True, exclusive=True, group="corpus-search")
     def _search_corpus(self, query: str, step: int, here: list[tuple[int, int]]) -> None:

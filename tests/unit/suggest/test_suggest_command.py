@@ -59,3 +59,23 @@ def test_suggest_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     store = tmp_path / "store.json"
     assert main(["import", "--store", str(store), str(ROOT / "samples" / "corpus.jsonl")]) == 0
     assert main(["suggest", "--store", str(store), "--gazetteer", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_suggest_follows_the_label_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "store.json"
+    assert main(["import", "--store", str(store), str(ROOT / "samples" / "corpus.jsonl")]) == 0
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        "".join(
+            f'[[label]]\nname = "{n}"\nkey = "{k}"\ncolor = "#123456"\ngroup = "{g}"\nscope = "{s}"\n\n'
+            for n, k, g, s in [("FURNITURE", "b", "boilerplate", "line"), ("PERSON", "p", "entity", "span")]
+        ),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["suggest", "--store", str(store), "--annotator", "s", "--labels", str(labels), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "no quote label" in captured.err and "ORGANIZATION" in captured.err  # what the schema cannot hold
+    with Store.open(store, readonly=True) as s:
+        found = {sp.label for doc_id in s.document_ids() for sp in s.suggestions(doc_id)}
+    assert found == {"FURNITURE", "PERSON"}
