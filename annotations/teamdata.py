@@ -96,30 +96,41 @@ class TeamFigures:
 @dataclass(slots=True)
 class TeamData:
     """Every annotator's progress and the agreement items, read from the store once (:meth:`load`,
-    which may run in a worker thread) and then followed change by change (:meth:`follow`, on the
-    thread that refreshes the store). :meth:`items` is a snapshot for :func:`figures` to compute on
-    in a thread."""
+    which may run in a worker thread while nothing else touches this object) and then followed change
+    by change (:meth:`follow`, on the thread that refreshes the store).
+
+    Progress follows at once. Agreement items are built apart, so that a worker thread can do it
+    while changes keep coming in: :meth:`pending` (a list of documents to build, taken on the
+    following thread), :meth:`build` (reads the store: any thread), :meth:`install` (on the
+    following thread; an item whose document changed again meanwhile is left to the next round).
+    """
 
     store: Store
     progress: dict[str, Progress] = field(default_factory=dict)
     _summaries: dict[tuple[str, str], _Summary] = field(default_factory=dict)  # (doc, annotator)
     _final: dict[str, set[str]] = field(default_factory=dict)  # doc -> annotators who answered it
-    _items: dict[str, Item | None] = field(default_factory=dict)  # doc (answered by 2+) -> its item
+    _items: dict[str, Item] = field(default_factory=dict)  # doc (answered by 2+) -> its built item
+    _todo: dict[str, int] = field(default_factory=dict)  # docs whose item is to be (re)built -> version
     _stale: dict[str, int] = field(default_factory=dict)
+    _version: int = 0
     loaded: bool = False
 
     def load(self) -> None:
+        self.reset()
         for record in self.store.annotations():
             self._put(record.doc_id, record.annotator, record)
         self.loaded = True
 
+    def reset(self) -> None:
+        self.progress, self._summaries, self._final = {}, {}, {}
+        self._items, self._todo, self._stale = {}, {}, {}
+        self.loaded = False
+
     def follow(self, changes: Changes) -> bool:
-        """Take in the records that changed; True if any figure may have changed."""
+        """Take in the records that changed; True if any figure may have changed. After another
+        process replaced the shards everything is read again (:attr:`loaded` is False until then)."""
         if changes.reloaded:
-            fresh = TeamData(self.store)
-            fresh.load()
-            self.progress, self._summaries, self._final = fresh.progress, fresh._summaries, fresh._final
-            self._items, self._stale = fresh._items, fresh._stale
+            self.reset()
             return True
         for doc_id, name in changes.records:
             self._put(doc_id, name, self.store.get_annotation(doc_id, name))
@@ -143,41 +154,66 @@ class TeamData:
             answered.add(name)
         else:
             answered.discard(name)
+        self._items.pop(doc_id, None)
+        self._stale.pop(doc_id, None)
         if len(answered) >= 2:
-            self._items[doc_id] = None  # (re)built when asked for
+            self._version += 1
+            self._todo[doc_id] = self._version
         else:
-            self._items.pop(doc_id, None)
-            self._stale.pop(doc_id, None)
+            self._todo.pop(doc_id, None)
+
+    def pending(self) -> list[tuple[str, tuple[str, ...], int]]:
+        """The documents whose agreement item is to be built: (document, who answered it, version)."""
+        return [(d, tuple(sorted(self._final.get(d, ()))), v) for d, v in self._todo.items()]
+
+    def build(self, todo: list[tuple[str, tuple[str, ...], int]]) -> list[tuple[str, int, Item | None, int]]:
+        """Build items from the store: (document, version, item or None, stale records left out)."""
+        out: list[tuple[str, int, Item | None, int]] = []
+        for doc_id, names, version in todo:
+            records = [a for a in (self.store.get_annotation(doc_id, n) for n in names) if a is not None]
+            codings, stale = codings_for(records, self.store.document_hash(doc_id))
+            item = make_item(self.store.get_document(doc_id), codings) if enough(codings) else None
+            out.append((doc_id, version, item, stale))
+        return out
+
+    def install(self, built: list[tuple[str, int, Item | None, int]]) -> None:
+        for doc_id, version, item, stale in built:
+            if self._todo.get(doc_id) != version:
+                continue  # changed again since: built in the next round
+            del self._todo[doc_id]
+            self._stale[doc_id] = stale
+            if item is not None:
+                self._items[doc_id] = item
 
     def items(self) -> list[Item]:
-        """The agreement items, built for the documents that changed since the last call."""
-        out = []
-        for doc_id, item in self._items.items():
-            if item is None:
-                names = sorted(self._final.get(doc_id, ()))
-                records = [a for a in (self.store.get_annotation(doc_id, n) for n in names) if a is not None]
-                codings, stale = codings_for(records, self.store.document_hash(doc_id))
-                self._stale[doc_id] = stale
-                item = make_item(self.store.get_document(doc_id), codings) if enough(codings) else None
-                self._items[doc_id] = item
-                if item is None:
-                    continue
-            out.append(item)
-        return out
+        """The agreement items built so far (a snapshot list)."""
+        return list(self._items.values())
+
+    def sync(self) -> list[Item]:
+        """Build what is pending here and now; every item."""
+        self.install(self.build(self.pending()))
+        return self.items()
 
     def stale(self) -> int:
         return sum(self._stale.values())
 
+    def rows(self, *, viewer: str | None = None, blind: bool = False) -> list[Progress]:
+        """Each annotator's progress (copies), by name, reviewers' gold records last; ``blind``: only
+        ``viewer``'s."""
+        rows = [
+            Progress(p.annotator, p.records, +p.answers, +p.labels, p.pending, p.seconds)
+            for p in self.progress.values()
+            if p.records > 0 and (not blind or p.annotator == viewer)
+        ]
+        rows.sort(key=lambda p: (is_gold(p.annotator), p.annotator))
+        return rows
+
 
 def figures(data: TeamData, items: list[Item], *, viewer: str | None = None, blind: bool = False) -> TeamFigures:
-    """The team screen's figures from a snapshot (``items`` from :meth:`TeamData.items`; computing the
-    report may take a while: it is safe in a worker thread). ``blind``: only ``viewer``'s progress."""
-    rows = [
-        Progress(p.annotator, p.records, +p.answers, +p.labels, p.pending, p.seconds)
-        for p in data.progress.values()
-        if p.records > 0 and (not blind or p.annotator == viewer)
-    ]
-    rows.sort(key=lambda p: (is_gold(p.annotator), p.annotator))
+    """The team screen's figures: progress from ``data``, the report from ``items`` (computing it may
+    take a while for a big team: it reads no shared state, so it is safe in a worker thread).
+    ``blind``: only ``viewer``'s progress, no agreement."""
+    rows = data.rows(viewer=viewer, blind=blind)
     if blind:
         return TeamFigures(rows, None, len(data.store), blind=True)
     report = compute(items) if items else None

@@ -71,7 +71,10 @@ class Queue:
 
     def wanted(self, doc_id: str) -> bool:
         """In the queue: held, or still open to this annotator."""
-        return self.holds(doc_id) or may_claim(self.policy, doc_id, self.claims, self.annotator)
+        holders = self.claims.get(doc_id)
+        if not holders:  # nobody took it: open to the team (a capacity is never below 1)
+            return not self.policy.team or self.annotator in self.policy.team
+        return self.annotator in holders or may_claim(self.policy, doc_id, self.claims, self.annotator)
 
     def capacity(self, doc_id: str) -> int:
         cap = capacity(self.policy, doc_id)

@@ -44,8 +44,7 @@ class TeamWatch:
         return changed
 
     def _set(self, doc_id: str, name: str) -> bool:
-        record = self.store.get_annotation(doc_id, name)
-        answer = record.answer if record is not None else None
+        answer = self.store.answer_of(doc_id, name)
         by_doc = self.answers.setdefault(name, {})
         old = by_doc.get(doc_id)
         if old == answer:

@@ -146,6 +146,38 @@ def read_shard(path: Path, number: int, crc: int | None, expected_docs: int) -> 
     return parse_shard(raw, path.name, number, expected_docs)
 
 
+_CLAIMS_TABLE = b'"claims":{'
+
+
+def read_claims(path: Path, crc: int | None) -> dict[str, list[str]] | None:
+    """Only the claims of a shard file, without parsing its documents and records (the claims table
+    is written last: :func:`shard_tables`). None if the file does not look as expected (the caller
+    reads it whole, which says what is wrong). Raises OSError."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    if crc is not None and zlib.crc32(raw) != crc:
+        return None
+    at = raw.rfind(_CLAIMS_TABLE)  # a quote inside a JSON string is escaped: this is the table's key
+    if at < 0:
+        return None
+    try:
+        tail = raw[at + len(_CLAIMS_TABLE) - 1 :].decode("utf-8")
+        table, end = json.JSONDecoder().raw_decode(tail)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if tail[end:].strip() != "}" or not isinstance(table, dict):
+        return None
+    out: dict[str, list[str]] = {}
+    for row in table.values():
+        if not isinstance(row, dict):
+            return None
+        doc_id, holders = row.get("doc_id"), row.get("annotators")
+        if not isinstance(doc_id, str) or not isinstance(holders, list) or not all(isinstance(h, str) for h in holders):
+            return None
+        out[doc_id] = holders
+    return out
+
+
 def parse_shard(raw: bytes, name: str, number: int, expected_docs: int) -> Shard:
     try:
         data = json.loads(raw.decode("utf-8"))

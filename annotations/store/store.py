@@ -70,7 +70,15 @@ from annotations.store.lock import FileLock, OwnerLock, os_reason
 from annotations.store.manifest import FORMAT_VERSION, Manifest, ManifestDamage, OldFormat, ShardRow, parse_manifest
 from annotations.store.merge import ImportedAnnotation, ImportResult, classify_document, merge_imported
 from annotations.store.records import DocRec, check_answer, check_span, record_key
-from annotations.store.shards import CODE_ANSWERS, Shard, ShardDamage, read_shard, sync_files, write_shard
+from annotations.store.shards import (
+    CODE_ANSWERS,
+    Shard,
+    ShardDamage,
+    read_claims,
+    read_shard,
+    sync_files,
+    write_shard,
+)
 from annotations.store.texts import TextsAppender, TextsFile, encode_text
 
 __all__ = ["FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE", "Changes", "Store"]
@@ -1371,8 +1379,15 @@ class Store:
         :meth:`refresh` says which documents' claims changed."""
         with self._state:
             out: dict[str, list[str]] = {}
-            for k in range(len(self._manifest.shards)):
-                for doc_id, holders in self._shard(k).claims.items():
+            for k, row in enumerate(self._manifest.shards):
+                cached = self._cache.get(k)
+                found: dict[str, list[str]] | None = cached.claims if cached is not None else None
+                if found is None and not self._pinned:
+                    with contextlib.suppress(OSError):  # the claims table alone; else the whole shard
+                        found = read_claims(self.shards_dir / row.file, row.crc)
+                if found is None:
+                    found = self._shard(k).claims
+                for doc_id, holders in found.items():
                     if holders:
                         out[doc_id] = list(holders)
             for doc_id, (_seq, holders) in self._claims.items():
@@ -1405,6 +1420,13 @@ class Store:
         """The annotator's record, with the shared suggestions they have not accepted or rejected
         yet as pending spans (a record with only those if they have none)."""
         return self._with_pending(self._lookup(annotator, doc_id), doc_id, annotator, virtual=True)
+
+    def answer_of(self, doc_id: str, annotator: str) -> str | None:
+        """The annotator's answer on a document (None: none, or no record), without building the record
+        or its pending suggestions: cheap for a record another process just changed."""
+        rec = self._record(annotator, doc_id)
+        answer = None if rec is None else rec.get("answer")
+        return answer if isinstance(answer, str) else None
 
     def annotations(self, *, annotator: str | None = None) -> Iterator[Annotation]:
         """Stored annotation records (pending suggestions included), in document import order (then

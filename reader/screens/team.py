@@ -3,10 +3,12 @@
 refreshed as the others work. Under a blind routing policy an annotator sees only their own figures.
 
 The figures are annotations/teamdata.py's; they are read from the store once, in a worker thread,
-then followed change by change (:class:`TeamBoard`, fed by the screen that refreshes the store). The
-agreement report is computed again off the UI thread when something changed, at most every
-``MIN_INTERVAL`` seconds. Every name on this screen goes through ``terminal_safe`` and is never
-read as markup.
+then followed change by change (:class:`TeamBoard`, fed by the screen that refreshes the store):
+progress, throughput and label counts at once, within a second. The agreement report is computed
+again off the UI thread when something changed, at most every
+``MIN_INTERVAL`` seconds and never more than a quarter of the time (a big team's report takes a
+while to compute: it waits three times as long as the last computation took). Every name on this
+screen goes through ``terminal_safe`` and is never read as markup.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotations.agreement import Figures
+from annotations.agreement import Figures, Item, Report, compute
+from annotations.gold import is_gold
 from annotations.progress import Progress
 from annotations.store import Changes, Store
-from annotations.teamdata import TeamData, TeamFigures, figures
+from annotations.teamdata import TeamData, TeamFigures
 from reader.widgets.safe import safe
 
 MIN_INTERVAL = 2.0  # seconds between two computations of the figures
@@ -53,31 +56,38 @@ def _figure(value: float | None) -> str:
 
 class TeamBoard:
     """The team figures as one annotation or review screen keeps them: created when the team screen is
-    first shown, then fed every change the screen's store refresh finds (buffered while a worker
-    reads the store)."""
+    first shown, then fed every change the screen's store refresh finds. Progress follows at once;
+    the agreement report is computed again in a worker thread (see :class:`TeamScreen`)."""
 
     def __init__(self, store: Store) -> None:
         self.data = TeamData(store)
-        self.busy = False
-        self.dirty = True
+        self.loading = False  # a worker is reading the whole store (changes are kept for after)
+        self.computing = False  # a worker is computing the agreement report
         self.buffered: list[Changes] = []
-        self.figures: TeamFigures | None = None
+        self.changed = True  # progress changed since the screen last drew it
+        self.agreement_dirty = True
+        self.report: Report | None = None
+        self.multi = 0  # documents in the report
+        self.report_time = ""
         self.computed_at = 0.0
+        self.took = 0.0  # seconds the last computation took
 
     def feed(self, changes: Changes) -> None:
         if not changes:
             return
-        if self.busy or not self.data.loaded:
+        if self.loading:
             self.buffered.append(changes)
-        elif self.data.follow(changes):
-            self.dirty = True
+        elif self.data.loaded and self.data.follow(changes):
+            self.changed = self.agreement_dirty = True
+        # not loaded (never shown, or the shards were replaced): the next load reads everything
 
-    def settle(self) -> None:
-        """After a computation: take in what came meanwhile."""
-        for changes in self.buffered:
-            if self.data.follow(changes):
-                self.dirty = True
-        self.buffered.clear()
+    def figures(self, viewer: str, blind: bool) -> TeamFigures:
+        data = self.data
+        rows = data.rows(viewer=viewer, blind=blind)
+        if blind:
+            return TeamFigures(rows, None, len(data.store), blind=True)
+        stale = 0 if self.loading else data.stale()  # (a loading worker is filling it in)
+        return TeamFigures(rows, self.report, len(data.store), multi=self.multi, stale=stale)
 
 
 class TeamScreen(ModalScreen[None]):
@@ -94,58 +104,107 @@ class TeamScreen(ModalScreen[None]):
             yield Static(Text("Team: reading the store…", style="bold"), id="team-figures")
 
     def on_mount(self) -> None:
-        if self.board.figures is not None:
-            self._show(self.board.figures)
+        self.board.changed = True
         self._tick()
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
         board = self.board
-        if board.busy:
+        if board.loading:
             return
-        if not board.dirty and board.figures is not None and board.figures.blind == self.blind():
+        if not board.data.loaded:
+            board.loading = True
+            self._load()
             return
-        if time.monotonic() - board.computed_at < MIN_INTERVAL and board.figures is not None:
+        blind = self.blind()
+        if board.changed:
+            board.changed = False
+            self._show()
+        if blind or board.computing or not board.agreement_dirty:
             return
-        board.busy = True
-        self._compute(self.blind())
+        if time.monotonic() - board.computed_at < max(MIN_INTERVAL, 3 * board.took):
+            return
+        board.computing = True
+        board.agreement_dirty = False
+        self._compute(board.data.pending(), board.data.items())
 
-    @work(thread=True, exclusive=True, group="team-figures")
-    def _compute(self, blind: bool) -> None:
+    @work(thread=True, group="team-load")
+    def _load(self) -> None:
+        """Read every record once; nothing else touches the board's data meanwhile (changes wait)."""
         board = self.board
+        started = time.monotonic()
         try:
-            if not board.data.loaded:
-                board.data.load()
-            items = [] if blind else board.data.items()
-            result = figures(board.data, items, viewer=self.viewer, blind=blind)
+            board.data.load()
+            self.app.call_from_thread(self._show, "agreement: computing…")  # progress first
+            items = board.data.sync()
+            report = compute(items) if items and not self.blind() else None
         except Exception as exc:  # a damaged store: say so, keep the app
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._done, result)
+        board.took = time.monotonic() - started
+        self.app.call_from_thread(self._loaded, report, len(items))
+
+    def _loaded(self, report: Report | None, multi: int) -> None:
+        board = self.board
+        board.loading = False
+        board.report, board.multi = report, multi
+        board.report_time = time.strftime("%H:%M:%S")
+        board.computed_at = time.monotonic()
+        board.agreement_dirty = report is None
+        for changes in board.buffered:
+            board.feed(changes)
+        board.buffered.clear()
+        board.changed = False
+        self._show()
+
+    @work(thread=True, exclusive=True, group="team-figures")
+    def _compute(self, todo: list[tuple[str, tuple[str, ...], int]], items: list[Item]) -> None:
+        """The agreement report: the items that changed built from the store, then everything
+        computed -- off the screen's thread; the board's data is left alone until it is done."""
+        started = time.monotonic()
+        try:
+            built = self.board.data.build(todo)
+            every = items + [item for _d, _v, item, _s in built if item is not None]
+            report = compute(every) if every else None
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.board.took = time.monotonic() - started
+        self.app.call_from_thread(self._computed, built, report, len(every))
+
+    def _computed(self, built: list[tuple[str, int, Item | None, int]], report: Report | None, multi: int) -> None:
+        board = self.board
+        board.computing = False
+        board.data.install(built)
+        board.report, board.multi = report, multi
+        board.report_time = time.strftime("%H:%M:%S")
+        board.computed_at = time.monotonic()
+        board.agreement_dirty = board.agreement_dirty or bool(board.data.pending())
+        if self.is_attached:
+            self._show()
 
     def _failed(self, message: str) -> None:
-        self.board.busy = False
+        self.board.loading = self.board.computing = False
         self.board.buffered.clear()
-        self.query_one("#team-figures", Static).update(safe(f"Team figures unavailable: {message}"))
-
-    def _done(self, result: TeamFigures) -> None:
-        board = self.board
-        board.busy = False
-        board.dirty = False
-        board.figures = result
-        board.computed_at = time.monotonic()
-        board.settle()
         if self.is_attached:
-            self._show(result)
+            self.query_one("#team-figures", Static).update(safe(f"Team figures unavailable: {message}"))
 
-    def _show(self, f: TeamFigures) -> None:
-        self.query_one("#team-figures", Static).update(render_figures(f, time.strftime("%H:%M:%S")))
+    def _show(self, note: str = "") -> None:
+        board = self.board
+        figures = board.figures(self.viewer, self.blind())
+        if not figures.blind and board.report_time:
+            note = f"agreement as of {board.report_time}" + (" (updating)" if board.computing else "")
+        self.query_one("#team-figures", Static).update(render_figures(figures, time.strftime("%H:%M:%S"), note))
 
 
-def render_figures(f: TeamFigures, when: str) -> RenderableType:
+def render_figures(f: TeamFigures, when: str, note: str = "") -> RenderableType:
     parts: list[RenderableType] = []
     title = Text("Team", style="bold")
-    title.append(f"  {len(f.progress)} annotator(s), {f.documents} document(s) — updated {when}", style="dim")
+    reviewers = sum(1 for p in f.progress if is_gold(p.annotator))
+    who = f"{len(f.progress) - reviewers} annotator(s)" + (f", {reviewers} reviewer(s)" if reviewers else "")
+    title.append(f"  {who}, {f.documents} document(s) — updated {when}", style="dim")
+    if note:
+        title.append(f"; {note}", style="dim")
     parts.append(title)
     if f.blind:
         parts.append(Text("Blind routing: only your own figures are shown.", style="italic"))

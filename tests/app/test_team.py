@@ -131,7 +131,7 @@ async def test_the_team_screen_shows_everyone_and_follows_the_others(tmp_path: P
                 assert "10.0" in shown  # omar: one document in six minutes
                 assert "PERSON" in shown and "all annotators" in shown and "omar – sara" in shown
                 answer(omar, "d1", "omar", [], "reject")  # omar goes on while sara looks
-                await wait_until(pilot, lambda: "2/4" in team_text(app), seconds=5)
+                await wait_until(pilot, lambda: "2/4" in team_text(app), seconds=3)
                 await pilot.press("escape")
                 assert not isinstance(app.screen, TeamScreen)
 

@@ -56,7 +56,7 @@ def test_followed_figures_equal_the_figures_read_afresh(tmp_path: Path) -> None:
                     w.add_time(doc, name, rnd.random() * 60)
                 if step % 10 == 0:
                     data.follow(viewer.refresh())
-                    got = figures(data, data.items())
+                    got = figures(data, data.sync())
                     want_rows, want_report = fresh(viewer)
                     assert {
                         p.annotator: (p.records, p.answers, p.labels, p.pending, round(p.seconds, 6))
@@ -82,9 +82,9 @@ def test_blind_figures_hold_only_the_viewers_own(tmp_path: Path) -> None:
     with Store.open(path, readonly=True) as s:
         data = TeamData(s)
         data.load()
-        blind = figures(data, data.items(), viewer="omar", blind=True)
+        blind = figures(data, data.sync(), viewer="omar", blind=True)
         assert [p.annotator for p in blind.progress] == ["omar"] and blind.report is None
-        seen = figures(data, data.items(), viewer="omar")
+        seen = figures(data, data.sync(), viewer="omar")
         assert [p.annotator for p in seen.progress] == ["lina", "omar", "sara"]
         assert seen.report is not None and seen.report.overall[0].spans.f1_exact == 1.0
 
