@@ -155,3 +155,24 @@ async def test_blind_hides_the_others(tmp_path: Path) -> None:
                 shown = team_text(app)
                 assert "sara" in shown and "omar" not in shown
                 assert "Blind routing" in shown and "Agreement" not in shown
+
+
+async def test_hostile_names_of_the_others_are_shown_not_obeyed(tmp_path: Path) -> None:
+    from test_hostile_strings import PAYLOAD, check, written_bytes  # the harness (same directory)
+
+    path = build(tmp_path / "s.json")
+    evil = f"omar{PAYLOAD}"
+    with Store.open(path, annotator=evil) as omar:
+        answer(omar, "d0", evil, [Span(10, 14, "PERSON")])
+        with annotating(path) as (app, _store):
+            frames = written_bytes(app)
+            async with app.run_test(size=SIZE) as pilot:
+                app.console.width, app.console.height = SIZE
+                await pilot.pause()
+                assert "others: omar␛]0;pwned␇" in status(app)
+                await pilot.press("T")
+                await wait_until(pilot, lambda: "Progress" in team_text(app) and "omar" in team_text(app))
+                await pilot.pause(0.3)
+                assert app.is_running  # no markup action ran
+    data = check(frames)
+    assert "omar␛]0;pwned␇" in data and "[b]bold[/b]" in data
