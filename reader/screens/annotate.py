@@ -170,6 +170,7 @@ class AnnotateScreen(Screen[None]):
         self.team_watch: TeamWatch | None = None
         self._others: list[tuple[str, int]] = []
         self.team_board: TeamBoard | None = None  # the team screen's figures, once it was shown
+        self._policy_error: str | None = None  # told once
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -239,6 +240,10 @@ class AnnotateScreen(Screen[None]):
         if s.queue is not None and s.queue.policy != policy:
             self._watch_team()  # blind may have changed
             self._notify("The routing policy changed: the document list follows it.", "warning")
+        error = s.queue.policy_error if s.queue is not None else None
+        if error is not None and error != self._policy_error:
+            self._notify(f"The routing policy file is damaged; the policy in force stays: {error}", "error", timeout=10)
+        self._policy_error = error
         if queue_changed:
             self.doclist.rows_changed(s.index)
         if changes.records or everything:

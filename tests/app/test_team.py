@@ -176,3 +176,21 @@ async def test_hostile_names_of_the_others_are_shown_not_obeyed(tmp_path: Path) 
                 assert app.is_running  # no markup action ran
     data = check(frames)
     assert "omar␛]0;pwned␇" in data and "[b]bold[/b]" in data
+
+
+async def test_a_policy_changed_while_working_is_followed(tmp_path: Path) -> None:
+    path = build(tmp_path / "s.json", 4, RoutingPolicy(overlap=2))
+    with Store.open(path, annotator="omar") as omar:
+        omar.claim("d0", "omar", 2)
+        answer(omar, "d0", "omar", [])
+        with annotating(path) as (app, _store):
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                assert "others: omar 1" in status(app)
+                policy_path(path).write_text(policy_to_toml(RoutingPolicy(overlap=1, blind=True)), encoding="utf-8")
+                await wait_until(pilot, lambda: "others" not in status(app))
+                assert app.session.ids == ["d0", "d1", "d2", "d3"]  # sara holds d0; the rest are free
+                policy_path(path).write_text("[routing]\noverlap = 0\n", encoding="utf-8")
+                await pilot.pause(1.5)
+                assert app.session.queue is not None and app.session.queue.policy.blind  # the last good one stays
+                assert any("damaged" in str(n.message) for n in app._notifications)
