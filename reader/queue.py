@@ -62,6 +62,7 @@ class Queue:
         self.claims = store.all_claims()
         self.ids: list[str] = [d for d in self.universe if self.wanted(d)]
         self.policy_error: str | None = None  # the policy file changed into something unreadable
+        self.dropped: set[str] | None = set()  # what the last follow() took out (None: rebuilt)
 
     def holders(self, doc_id: str) -> list[str]:
         return self.claims.get(doc_id, [])
@@ -96,7 +97,9 @@ class Queue:
 
     def follow(self, changed: Iterable[str], *, everything: bool = False) -> bool:
         """Take in the claims of ``changed`` documents (or re-read them all: ``everything``, after
-        another process replaced the shards) and a changed policy file; True if the list changed."""
+        another process replaced the shards) and a changed policy file; True if the list changed
+        (:attr:`dropped` then holds the documents that left it, or None if it was rebuilt)."""
+        self.dropped = set()
         policy_changed = self._reload_policy()
         if everything:
             self.claims = self.store.all_claims()
@@ -104,16 +107,33 @@ class Queue:
             for doc_id in changed:
                 self.claims[doc_id] = self.store.claims(doc_id)
         if everything or policy_changed:
+            self.dropped = None
             return self._rebuild()
         gone = {d for d in changed if not self.wanted(d)}
         return self._drop(gone)
 
     def _drop(self, gone: set[str]) -> bool:
+        """Remove ``gone`` from the list: one by one when they are few (a search and a move in C,
+        not a new list of a million ids), else in one pass."""
         if not gone:
             return False
-        before = len(self.ids)
-        self.ids[:] = [d for d in self.ids if d not in gone]
-        return len(self.ids) != before
+        ids = self.ids
+        if len(gone) <= 16:
+            removed = set()
+            for doc_id in gone:
+                try:
+                    del ids[ids.index(doc_id)]
+                except ValueError:
+                    continue
+                removed.add(doc_id)
+        else:
+            present = set(ids) & gone
+            if present:
+                ids[:] = [d for d in ids if d not in present]
+            removed = present
+        if self.dropped is not None:
+            self.dropped |= removed
+        return bool(removed)
 
     def _rebuild(self) -> bool:
         new = [d for d in self.universe if self.wanted(d)]

@@ -18,7 +18,7 @@ The review rules live here:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -166,11 +166,11 @@ class Session:
             if self.queue.claim(doc_id):
                 self.index = index
                 self._opened_at = time.monotonic()
-                if lost:
-                    self._recount()
+                self._uncount(lost)
                 return index, lost
             lost.append(doc_id)
         self._follow_current(current)
+        self._uncount(lost)
         return None, lost
 
     def follow_claims(self, changed: set[str], *, everything: bool = False) -> bool:
@@ -182,8 +182,16 @@ class Session:
         if not self.queue.follow(changed, everything=everything):
             return False
         self._follow_current(current)
-        self._recount()
+        dropped = self.queue.dropped
+        if dropped is None:
+            self._recount()
+        else:
+            self._uncount(dropped)
         return True
+
+    def _uncount(self, gone: Iterable[str]) -> None:
+        """Documents left the list: only they can change the count (no pass over a million ids)."""
+        self.answered -= sum(1 for d in gone if self.answers.get(d) is not None)
 
     def _follow_current(self, current: str | None) -> None:
         try:
