@@ -13,7 +13,10 @@ documents, then times, in this process:
 * the team screen's first figures (every record read once, agreement computed) and after 50 changes;
 * ``reader review``'s start: the documents two or more answered.
 
-Run: python benchmarks/routing_bench.py [--docs 100000] [--claimed 0.3] [--dir DIR]
+* with ``--frames N``: the real app's start to first frame in tmux (benchmarks/app_bench.py's
+  clock), with the policy and without it, in turn.
+
+Run: python benchmarks/routing_bench.py [--docs 100000] [--claimed 0.3] [--dir DIR] [--frames 5]
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--claimed", type=float, default=0.3)
     parser.add_argument("--dir", default=None)
+    parser.add_argument("--frames", type=int, default=0, help="also time the app's first frame in tmux (runs)")
     args = parser.parse_args()
     root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp())
     path = root / f"routing-{args.docs}.json"
@@ -153,6 +157,23 @@ def main() -> None:
     with Store.open(path, annotator="gold:rana") as s:
         review = AdjudicationSession.create(s, "rana", schema)
         print(f"reader review start: {time.perf_counter() - t:.2f} s ({len(review.ids)} documents to review)")
+
+    if args.frames:
+        # the app in a real terminal, start to first frame, with and without the policy, in turn
+        from app_bench import first_frame  # benchmarks/app_bench.py (same directory)
+
+        routed, plain = [], []
+        for _ in range(args.frames):
+            policy_path(path).write_text(policy_to_toml(policy), encoding="utf-8")
+            routed += first_frame(path, 1)
+            policy_path(path).unlink()
+            plain += first_frame(path, 1)
+        policy_path(path).write_text(policy_to_toml(policy), encoding="utf-8")
+        print(
+            f"start to first frame in tmux, {args.frames} runs each in turn: routed median "
+            f"{statistics.median(routed):.2f} s (min {min(routed):.2f}, max {max(routed):.2f}); without a policy "
+            f"{statistics.median(plain):.2f} s (min {min(plain):.2f}, max {max(plain):.2f})"
+        )
 
 
 if __name__ == "__main__":
