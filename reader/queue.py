@@ -60,7 +60,7 @@ class Queue:
         self._file_key = _stat_key(self._file)
         self.universe = list(ids) if ids is not None else store.document_ids()
         self.claims = store.all_claims()
-        self.ids: list[str] = [d for d in self.universe if self.wanted(d)]
+        self.ids: list[str] = self._wanted_ids()
         self.policy_error: str | None = None  # the policy file changed into something unreadable
         self.dropped: set[str] | None = set()  # what the last follow() took out (None: rebuilt)
 
@@ -135,8 +135,16 @@ class Queue:
             self.dropped |= removed
         return bool(removed)
 
+    def _wanted_ids(self) -> list[str]:
+        """The universe less what this annotator may not take: only claimed documents need a look (an
+        unclaimed one is open to the team), so a million documents cost one pass of set lookups."""
+        if self.policy.team and self.annotator not in self.policy.team:
+            return [d for d in self.universe if self.holds(d)]
+        closed = {d for d in self.claims if not self.wanted(d)}
+        return [d for d in self.universe if d not in closed] if closed else list(self.universe)
+
     def _rebuild(self) -> bool:
-        new = [d for d in self.universe if self.wanted(d)]
+        new = self._wanted_ids()
         if new == self.ids:
             return False
         self.ids[:] = new
