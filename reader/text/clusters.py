@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chars import BREAK_SPACES, LONE_MARK_BASE, ZERO_WIDTH, Kind, classify
+from .chars import BREAK_SPACES, LONE_MARK_BASE, ZERO_WIDTH, ZWJ, ZWNJ, Kind, classify
 from .shaping import shape
 
 _GLYPH, _MARK, _PLACEHOLDER, _TAB = Kind.GLYPH, Kind.MARK, Kind.PLACEHOLDER, Kind.TAB
 
 _CHAR_INFO: dict[str, tuple[Kind, str, int]] = {}
+
+JOINERS = frozenset((ZWJ, ZWNJ))
+# What a joiner stands for while shaping. ZWJ joins the letters on both sides of it (a tatweel, which
+# joins both ways and forms no ligature, does exactly that); ZWNJ joins nothing, so it stays itself,
+# a character the shaper does not know. Either one keeps a lam and an alef from forming a ligature.
+_JOINER_STAND_IN = {ZWJ: "\u0640", ZWNJ: ZWNJ}
 
 
 def _info(ch: str) -> tuple[Kind, str, int]:
@@ -55,7 +61,12 @@ def build_clusters(text: str, *, show_marks: bool = True, shaped: bool = True) -
 
     # Shape the bases. Placeholders and tabs break joining, as any non-joining character does.
     bases = "".join(text[s] if infos[s][0] is _GLYPH else "\u25cc" if infos[s][0] is _MARK else " " for s in starts)
-    glyphs = shape(bases) if shaped else [(ch, 1) for ch in bases]
+    if not shaped:
+        glyphs = [(ch, 1) for ch in bases]
+    elif JOINERS.isdisjoint(text):
+        glyphs = shape(bases)
+    else:
+        glyphs = _shape_with_joiners(text, starts, ends, bases)
 
     c_start: list[int] = []
     c_end: list[int] = []
@@ -86,3 +97,27 @@ def build_clusters(text: str, *, show_marks: bool = True, shaped: bool = True) -
         c_space.append(text[s] in BREAK_SPACES)
         g += count
     return Clusters(c_start, c_end, c_glyph, c_width, c_base, c_placeholder, c_space)
+
+
+def _shape_with_joiners(text: str, starts: list[int], ends: list[int], bases: str) -> list[tuple[str, int]]:
+    """Shape bases with the joiners among each base's marks taken into account: a stand-in for each
+    joiner goes into the shaped string after its base, and its glyph is dropped afterwards."""
+    shaped: list[str] = []
+    stand_in: list[bool] = []
+    for k, s in enumerate(starts):
+        base = bases[k]
+        if text[s] == ZWJ:  # a joiner opening the paragraph: still joins the letter after it
+            base = _JOINER_STAND_IN[ZWJ]
+        shaped.append(base)
+        stand_in.append(False)
+        for j in range(s + 1, ends[k]):
+            if text[j] in JOINERS:
+                shaped.append(_JOINER_STAND_IN[text[j]])
+                stand_in.append(True)
+    glyphs: list[tuple[str, int]] = []
+    i = 0
+    for glyph, count in shape("".join(shaped)):
+        if not stand_in[i]:
+            glyphs.append((glyph, count))
+        i += count
+    return glyphs
