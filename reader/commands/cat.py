@@ -83,8 +83,15 @@ def run(args: argparse.Namespace) -> int:
             write(dumps(line_json(line)))
             write("\n")
     else:
+        batch: list[str] = []
         for line in layout.lines():
-            write(line.text)
-            write("\n")
+            batch.append(line.text)
+            if len(batch) >= 1024:  # fewer, larger writes
+                batch.append("")
+                write("\n".join(batch))
+                batch = []
+        if batch:
+            batch.append("")
+            write("\n".join(batch))
     out.flush()
     return 0

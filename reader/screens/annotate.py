@@ -152,7 +152,7 @@ class AnnotateScreen(Screen[None]):
         text = Text()
         text.append(f" {s.index + 1}/{len(s.ids)} ", style="bold reverse")
         text.append(f" answered {s.answered}/{len(s.ids)}  ", style="bold")
-        text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
+        text.append(f"offset {self.article.cursor}  {self.article.layout_engine.describe_line(y)}  ")
         text.append(f"answer: {answer or '—'}  ")
         if note:
             text.append(f"{note}  ", style="italic")

@@ -9,7 +9,9 @@ stands for two; the map is rebuilt from that and checked, so a library change fa
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Mapping
 
 from arabic_reshaper import ArabicReshaper
 from arabic_reshaper.arabic_reshaper import HARAKAT_RE
@@ -47,48 +49,74 @@ _LAM = "\u0644"
 # Joining never crosses a character the reshaper does not know, so text is shaped run by run: a run
 # is a maximal stretch of letters it knows (and the marks it skips). Runs are words, and words repeat,
 # so shaped runs are cached.
-_RUN = re.compile("(?:[" + "".join(sorted(LETTERS_ARABIC)) + "]|" + HARAKAT_RE.pattern.replace("\n", "") + ")+")
-_CACHE: dict[str, list[tuple[str, int]]] = {}
+_RUN = re.compile("((?:[" + "".join(sorted(LETTERS_ARABIC)) + "]|" + HARAKAT_RE.pattern.replace("\n", "") + ")+)")
+_CACHE: dict[str, str] = {}
 _CACHE_LIMIT = 100_000
+
+# In shaped text a lam-alef ligature stands at the lam's position and this at the alef's, so shaped
+# text is exactly as long as the text shaped. (Bases never contain it: controls are drawn as
+# placeholders and shaped as spaces.)
+LIGATURE_TAIL = "\x00"
 
 
 class ShapingLibraryChanged(RuntimeError):
     """arabic-reshaper's output no longer lines up with its input as this module expects."""
 
 
-def shape(bases: str) -> list[tuple[str, int]]:
-    """Glyphs for a string of base characters: one (glyph, count) per glyph, where count is the
-    number of input characters the glyph stands for (1, or 2 for lam-alef)."""
-    out: list[tuple[str, int]] = []
-    pos = 0
-    for match in _RUN.finditer(bases):
-        s, e = match.span()
-        out.extend((ch, 1) for ch in bases[pos:s])
-        run = match.group()
-        glyphs = _CACHE.get(run)
-        if glyphs is None:
-            if len(_CACHE) >= _CACHE_LIMIT:
-                _CACHE.clear()
-            glyphs = _CACHE[run] = _shape_run(run)
-        out.extend(glyphs)
-        pos = e
-    out.extend((ch, 1) for ch in bases[pos:])
-    return out
+class _ConfigurationReadOnce:
+    """arabic-reshaper's configuration, read once. The reshaper asks its configparser section for six
+    booleans on every call, which took most of the time of shaping a new word; the answers are the
+    same every time, so they are read here once and handed back."""
+
+    def __init__(self, section: Mapping[str, str]) -> None:
+        self._values = {key: section.get(key) for key in section}
+        self._booleans: dict[str, bool] = {}
+        for key in section:
+            with contextlib.suppress(ValueError):
+                self._booleans[key] = section.getboolean(key)  # type: ignore[attr-defined]
+
+    # Keys are case-insensitive, as in configparser (which stores them lower-cased).
+    def get(self, key: str, fallback: str | None = None) -> str | None:
+        return self._values.get(key.lower(), fallback)
+
+    def getboolean(self, key: str) -> bool:
+        return self._booleans[key.lower()]
 
 
-def _shape_run(bases: str) -> list[tuple[str, int]]:
+_RESHAPER.configuration = _ConfigurationReadOnce(_RESHAPER.configuration)
+
+
+def shape(bases: str) -> str:
+    """Presentation forms for a string of base characters (no marks), one character for each: a
+    lam-alef ligature at the lam's position and LIGATURE_TAIL at the alef's."""
+    parts = _RUN.split(bases)  # text between runs at even indices, runs at odd ones
+    if len(parts) == 1:
+        return bases
+    runs = parts[1::2]
+    shaped = list(map(_CACHE.get, runs))
+    if None in shaped:
+        for k, run in enumerate(runs):
+            if shaped[k] is None:
+                if len(_CACHE) >= _CACHE_LIMIT:
+                    _CACHE.clear()
+                shaped[k] = _CACHE[run] = _shape_run(run)
+    parts[1::2] = shaped
+    return "".join(parts)
+
+
+def _shape_run(bases: str) -> str:
     shaped = _RESHAPER.reshape(bases)
-    out: list[tuple[str, int]] = []
+    out: list[str] = []
     i = 0
     for glyph in shaped:
         if glyph in LAM_ALEF_GLYPHS:
             if bases[i] != _LAM or i + 1 >= len(bases) or bases[i + 1] not in _ALEFS:
                 raise ShapingLibraryChanged(f"lam-alef ligature at {i} does not stand on lam + alef")
-            out.append((glyph, 2))
+            out.append(glyph + LIGATURE_TAIL)
             i += 2
         else:
-            out.append((glyph, 1))
+            out.append(glyph)
             i += 1
     if i != len(bases):
         raise ShapingLibraryChanged(f"reshaped {len(bases)} characters into glyphs covering {i}")
-    return out
+    return "".join(out)

@@ -149,8 +149,7 @@ class ArticleView(ScrollView, can_focus=True):
             text, width, direction=self.direction, show_marks=self.show_marks, visual=self.visual
         )
         if len(text) <= EAGER_LAYOUT_CHARS:
-            for _ in self.layout_engine.lines():
-                pass
+            self.layout_engine.exact_line_count()
         self.spans = self._ordered(spans)
         self.hits = []
         self.selection = None
@@ -195,7 +194,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_size(self) -> None:
-        size = Size(self.layout_engine.width, self.layout_engine.line_count)
+        size = Size(self.layout_engine.width, self.layout_engine.estimated_line_count)
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -280,11 +279,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_bottom(self) -> None:
         layout = self.layout_engine
-        last = None
-        y = layout.line_count - 1
-        while last is None and y >= 0:
-            last = layout.line(y)
-            y -= 1
+        last = layout.line(layout.last_line_index())
         self._moved(last.start if last is not None else 0, False)
 
     def action_select_word(self) -> None:
@@ -363,8 +358,7 @@ class ArticleView(ScrollView, can_focus=True):
         if width != self.layout_engine.width:
             self.layout_engine.set_width(width)
             if len(self.text) <= EAGER_LAYOUT_CHARS:
-                for _ in self.layout_engine.lines():
-                    pass
+                self.layout_engine.exact_line_count()
             self._invalidate(layout=True)
             self.call_after_refresh(self._scroll_to_cursor)
 
@@ -407,7 +401,7 @@ class ArticleView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
-        if self.layout_engine.line_count != self.virtual_size.height:
+        if self.layout_engine.estimated_line_count != self.virtual_size.height:
             self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 

@@ -92,6 +92,12 @@ UPDATE = os.environ.get("READER_UPDATE_GOLDEN") == "1"
 
 
 def drawn(layout: Any) -> list[tuple[object, ...]]:
+    """Everything a line shows. A line's text is asked for first: the engine can work it out without
+    the cells, and it must be the cells' glyphs joined."""
+    texts = [line.text for line in layout.lines]
+    for text, line in zip(texts, layout.lines, strict=True):
+        if text != "".join(line.glyphs):
+            return [("text differs from the glyphs", text, "".join(line.glyphs))]
     return [
         (
             line.paragraph,

@@ -96,7 +96,7 @@ def test_lazy_layout_touches_only_what_is_asked() -> None:
     layout = DocumentLayout(text, 40)
     assert layout.line(0) is not None
     assert len(layout._cache) == 1
-    assert not layout.exact
+    assert layout.settled_line_count is None
 
 
 def test_line_count_estimates_settle_to_the_truth() -> None:
@@ -107,5 +107,33 @@ def test_line_count_estimates_settle_to_the_truth() -> None:
     while lazy.line(y) is not None:
         seen += 1
         y += 1
-    assert lazy.exact
-    assert seen == lazy.line_count == sum(len(lazy.paragraph(p).lines) for p in range(300))
+    every = list(DocumentLayout(text, 33).lines())
+    assert seen == lazy.settled_line_count == lazy.estimated_line_count == len(every)
+    assert lazy.exact_line_count() == seen
+
+
+def test_an_estimate_is_named_so_and_settles() -> None:
+    # Found by hypothesis: a tab is clamped to the line, so "ا\t" takes two lines at width 3 while
+    # its length says one. Looping over range(estimated_line_count) would miss a line.
+    layout = DocumentLayout("ا\t\n", 3)
+    assert layout.settled_line_count is None
+    assert layout.estimated_line_count == 2
+    shown = [line.text for line in layout.lines()]
+    assert shown == ["  ﺍ", "   ", ""]
+    assert layout.settled_line_count == layout.estimated_line_count == 3
+    assert layout.exact_line_count() == 3
+
+
+def test_settled_lines_and_the_status_label() -> None:
+    text = "\n".join("كلمة " * 40 for _ in range(3000))
+    layout = DocumentLayout(text, 50)
+    assert layout.settled_lines == 0
+    layout.line(0)
+    assert layout.settled_lines == len(layout._block(0).lines)
+    assert layout.describe_line(0) == "line 1/~" + str(layout.estimated_line_count)
+    far = layout.position_of(len(text) - 5)[0]
+    assert layout.describe_line(far).startswith("line ~")
+    total = layout.exact_line_count()
+    far = layout.position_of(len(text) - 5)[0]  # the index of that line has settled too
+    assert far == total - 1
+    assert layout.describe_line(far) == f"line {total}/{total}"
