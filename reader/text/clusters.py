@@ -132,17 +132,18 @@ def build_clusters(
     unligated: Collection[int] = (),
     chars: set[str] | None = None,
     plain: bool = False,
+    simple: bool = False,
 ) -> Clusters:
     """Clusters of one paragraph, in logical order, shaped unless a bidi terminal will shape them.
 
     ``unligated``: offsets (relative to the paragraph) of boundaries to keep visible; a lam and an
     alef on either side of one are drawn as two letters instead of one ligature. ``chars``: the set
     of the paragraph's characters, if the caller has it already; ``plain``: the caller found the
-    paragraph plain (plain.py), so only its marks need finding.
+    paragraph plain (plain.py), so only its marks need finding; ``simple``: it has none either.
     """
     n = len(text)
     if plain:
-        mark_at = plain_positions(PLAIN_MARK, text)
+        mark_at = [] if simple else plain_positions(PLAIN_MARK, text)
         marks: set[str] = {text[i] for i in mark_at}
         unusual = marks
     else:

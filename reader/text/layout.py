@@ -20,7 +20,7 @@ from bidi.mirror import MIRRORED
 from .bidi_levels import Direction, paragraph_levels
 from .chars import BREAK_SPACES
 from .clusters import Clusters, build_clusters, without
-from .plain import MIRRORED_CHAR, is_plain
+from .plain import MIRRORED_CHAR, OTHER, SIMPLE, kind_of
 from .plain import positions as plain_positions
 
 LineDirection = Literal["rtl", "ltr"]
@@ -349,14 +349,21 @@ class ParagraphLayout:
             self._separators = False
             self.lines = [VisualLine(index, offset, offset, self.direction, plan=(self, 0, 0, b"", None, 0))]
             return
-        plain = is_plain(text)
+        kind = kind_of(text)
+        plain = kind != OTHER
         chars = None if plain else set(text)
         levels, base = paragraph_levels(text, direction, chars, plain=plain)
         self.base_level = base
         self.direction = "rtl" if base & 1 else "ltr"
         relative = [o - offset for o in unligated if offset < o < offset + len(text)] if unligated else ()
         c = self.clusters = build_clusters(
-            text, show_marks=show_marks, shaped=visual, unligated=relative, chars=chars, plain=plain
+            text,
+            show_marks=show_marks,
+            shaped=visual,
+            unligated=relative,
+            chars=chars,
+            plain=plain,
+            simple=kind == SIMPLE,
         )
         if not c.uniform:
             for k, w in enumerate(c.width):
@@ -368,7 +375,7 @@ class ParagraphLayout:
             c.uniform = all(w == 1 for w in c.width)
         self.levels = without(levels, c.dropped) if c.dropped else levels  # one level per cluster
         self._separators = chars is not None and not _L1_SEPARATORS.isdisjoint(chars)
-        if visual:
+        if visual and kind != SIMPLE:
             self._mirrored = plain_positions(MIRRORED_CHAR, c.base)
         spaces = (" ",) if chars is None else BREAK_SPACES.intersection(chars)
         self.lines = [self._line(a, b) for a, b in wrap(c.base, c.width, c.uniform, width, spaces)]

@@ -72,13 +72,20 @@ PLAIN_MARKS = frozenset(ch for ch in PLAIN_CHARS if classify(ch)[0] is Kind.MARK
 PLAIN_OPENERS = tuple(sorted(ch for ch in PLAIN_CHARS if unicodedata.category(ch) == "Ps"))
 
 NOT_PLAIN = re.compile("[^" + _char_class(sorted(PLAIN_CHARS)) + "]")
+# Plain, and neither a mark nor a character with a mirrored glyph: nothing to find in the paragraph.
+NOT_SIMPLE = re.compile("[^" + _char_class(sorted(PLAIN_CHARS - PLAIN_MARKS - MIRRORED.keys())) + "]")
 MARK = re.compile("[" + _char_class(sorted(PLAIN_MARKS)) + "]")
 # Any character with a mirrored glyph (rule L4), plain or not.
 MIRRORED_CHAR = re.compile("[" + _char_class(sorted(MIRRORED)) + "]")
 
+SIMPLE, PLAIN, OTHER = 0, 1, 2
 
-def is_plain(text: str) -> bool:
-    return NOT_PLAIN.search(text) is None
+
+def kind_of(text: str) -> int:
+    """SIMPLE: plain, with no mark and no mirrored character; PLAIN; or OTHER."""
+    if NOT_SIMPLE.search(text) is None:
+        return SIMPLE
+    return PLAIN if NOT_PLAIN.search(text) is None else OTHER
 
 
 def positions(pattern: re.Pattern[str], text: str) -> list[int]:
