@@ -27,7 +27,8 @@ from .chars import ZWJ, ZWNJ, Kind, classify
 from .layout import ParagraphLayout, VisualLine
 from .line_index import LineIndex
 
-_SCAN_STEP = 2000  # paragraphs found per scanning step
+_SCAN_STEP = 2000  # blocks found per scanning step, at most
+_SCAN_CHARS = 1 << 20  # and characters
 
 # A paragraph longer than this is laid out in blocks of at most this many characters, cut at the end
 # of a sentence if there is one in the block's second half, else after a space, else between two
@@ -40,7 +41,6 @@ PARAGRAPH_LIMIT = 4096
 # Laid-out blocks kept, in characters of text (a cached character costs some tens of bytes).
 CACHE_CHARS = 1_000_000
 
-_SENTENCE_END = re.compile(r"[.!?؟۔。…]+[\"'”’»)\]]*\s")
 _SPACE = re.compile(r"\s")
 _LAM = "\u0644"
 _ALEFS = frozenset("\u0627\u0623\u0625\u0622")
@@ -74,37 +74,36 @@ def _is_mark(ch: str) -> bool:
     return classify(ch)[0] is Kind.MARK
 
 
-def _last(pattern: re.Pattern[str], text: str, low: int, high: int) -> re.Match[str] | None:
-    last = None
-    for match in pattern.finditer(text, low, high):
-        last = match
-    return last
+# What ends a sentence, written backwards: a space, maybe closing quotes or brackets, a terminator.
+# It is searched for in the reversed window, so the first match is the last sentence end.
+_SENTENCE_END_REVERSED = re.compile("\\s[\"'\u201d\u2019\u00bb)\\]]*[.!?\u061f\u06d4\u3002\u2026]")
+
+
+def next_cut(text: str, start: int, end: int, limit: int = PARAGRAPH_LIMIT) -> int:
+    """Where the block starting at start ends, in a paragraph ending at end (end - start > limit):
+    after the last sentence end (a terminator such as . ! ? ؟ ۔ …, closing quotes, a space) in the
+    block's second half if there is one, else after its last space, else before a character that
+    starts a cluster (never between a letter and its marks, nor between lam and alef)."""
+    low, high = start + limit // 2, start + limit
+    sentence = _SENTENCE_END_REVERSED.search(text[low:high][::-1])
+    if sentence is not None:
+        return high - sentence.start()
+    space = text.rfind(" ", low, high)
+    if space < 0:  # another kind of space
+        space = max((match.start() for match in _SPACE.finditer(text, low, high)), default=-1)
+    cut = space + 1 if space >= 0 else high
+    while cut > start + 1 and (_is_mark(text[cut]) or (text[cut] in _ALEFS and text[cut - 1] == _LAM)):
+        cut -= 1  # never inside a cluster
+    return cut
 
 
 def split_long_paragraph(text: str, start: int, end: int, limit: int = PARAGRAPH_LIMIT) -> list[int]:
-    """Where a paragraph text[start:end] longer than limit is cut into blocks: the start of each
-    block after the first. Each block ends after a sentence end (. ! ? ؟ and closing quotes, then a
-    space) in its second half if there is one, else after its last space, else before a character
-    that starts a cluster (never between a letter and its marks, nor between lam and alef)."""
+    """The start of each block after the first of a paragraph text[start:end] (see next_cut)."""
     cuts: list[int] = []
     pos = start
     while end - pos > limit:
-        low, high = pos + limit // 2, pos + limit
-        sentence = _last(_SENTENCE_END, text, low, high)
-        if sentence is not None:
-            cut = sentence.end()
-        else:
-            space = text.rfind(" ", low, high)
-            if space < 0:
-                other = _last(_SPACE, text, low, high)
-                space = other.start() if other is not None else -1
-            cut = space + 1 if space >= 0 else high
-            while cut > pos + 1 and (
-                _is_mark(text[cut]) or (text[cut] in _ALEFS and text[cut - 1] == _LAM)
-            ):  # never inside a cluster
-                cut -= 1
-        cuts.append(cut)
-        pos = cut
+        pos = next_cut(text, pos, end, limit)
+        cuts.append(pos)
     return cuts
 
 
@@ -149,6 +148,8 @@ class DocumentLayout:
         self._spans: list[tuple[int, int]] = []
         self._starts: list[int] = []
         self._scan_pos: int | None = 0
+        # The paragraph being cut into blocks: (index, end, where the next paragraph starts or None).
+        self._open: tuple[int, int, int | None] | None = None
         # Blocks found so far (one per paragraph, or more for a long one).
         self._block_start: list[int] = []
         self._block_end: list[int] = []
@@ -176,28 +177,42 @@ class DocumentLayout:
         return (self._block_end[block] - self._block_start[block] + per_line - 1) // per_line or 1
 
     def _scan_more(self) -> bool:
-        """Find the next batch of paragraphs. False when the whole text is scanned."""
-        if self._scan_pos is None:
+        """Find the next batch of blocks (up to _SCAN_STEP of them, or _SCAN_CHARS characters: a
+        paragraph of megabytes is cut as far as it is read). False when the whole text is scanned."""
+        pos = self._scan_pos
+        if pos is None:
             return False
-        first = len(self._spans)
-        self._scan_pos = _scan(self.text, self._scan_pos, self._spans, _SCAN_STEP)
-        new = self._spans[first:]
-        starts = [start for start, _ in new]
-        ends = [end for _, end in new]
-        self._starts.extend(starts)
-        if max(e - s for s, e in new) <= PARAGRAPH_LIMIT:  # one block per paragraph
-            self._paragraph_block.extend(range(len(self._block_start), len(self._block_start) + len(new)))
-            self._block_paragraph.extend(range(first, first + len(new)))
-        else:
-            starts, ends = [], []
-            for index, (start, end) in enumerate(new, first):
+        text = self.text
+        starts: list[int] = []
+        ends: list[int] = []
+        paragraphs: list[int] = []
+        chars = 0
+        while len(starts) < _SCAN_STEP and chars < _SCAN_CHARS:
+            if self._open is None:  # a paragraph starts at pos
+                nl = text.find("\n", pos)
+                end = len(text) if nl < 0 else nl - 1 if nl > pos and text[nl - 1] == "\r" else nl
+                self._open = (len(self._spans), end, None if nl < 0 else nl + 1)
+                self._spans.append((pos, end))
+                self._starts.append(pos)
                 self._paragraph_block.append(len(self._block_start) + len(starts))
-                cuts = split_long_paragraph(self.text, start, end) if end - start > PARAGRAPH_LIMIT else []
-                starts.extend([start, *cuts])
-                ends.extend([*cuts, end])
-                self._block_paragraph.extend([index] * (len(cuts) + 1))
+            index, end, after = self._open
+            cut = end if end - pos <= PARAGRAPH_LIMIT else next_cut(text, pos, end)
+            starts.append(pos)
+            ends.append(cut)
+            paragraphs.append(index)
+            chars += cut - pos + 1
+            if cut < end:
+                pos = cut
+                continue
+            self._open = None
+            if after is None:
+                pos = None
+                break
+            pos = after
+        self._scan_pos = pos
         self._block_start.extend(starts)
         self._block_end.extend(ends)
+        self._block_paragraph.extend(paragraphs)
         self._exact.extend(bytes(len(starts)))
         self._inexact += len(starts)
         per_line = self._per_line()

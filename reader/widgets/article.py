@@ -193,8 +193,19 @@ class ArticleView(ScrollView, can_focus=True):
         self._sync_size()
         self.refresh()
 
-    def _sync_size(self) -> None:
-        size = Size(self.layout_engine.width, self.layout_engine.estimated_line_count)
+    def _sync_size(self, needed: int = 0) -> None:
+        """Size the scrollable area to the line count. Until the count settles it is an estimate that
+        moves a little with every paragraph laid out, and each new size re-lays out the whole screen
+        (a frame's worth of work); so the estimate is followed only when it has moved by more than 1%
+        or the line the view must show (``needed``) lies beyond it."""
+        layout = self.layout_engine
+        height = layout.settled_line_count
+        current = self.virtual_size.height
+        if height is None:
+            height = layout.estimated_line_count
+            if current and abs(height - current) * 100 <= current and needed < current:
+                height = current
+        size = Size(layout.width, max(height, needed))
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -367,7 +378,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _scroll_to_cursor(self) -> None:
         y, x = self.cursor_position()
-        self._sync_size()
+        self._sync_size(y + 1)
         self.scroll_to_region(Region(x, y, 1, 1), animate=False, immediate=True)
 
     def _announce(self) -> None:
@@ -396,12 +407,23 @@ class ArticleView(ScrollView, can_focus=True):
         hits = tuple(h for h in self.hits if h[0] < end and h[1] > start)
         # Everything that decides how the line looks: a label or a cursor move re-renders only the
         # lines it touches.
-        key = (index, self._layout_version, width, base, spans, hits, self.cursor if cursor_here else None, selection)
+        # (start: until line counts settle, the line at an index can change.)
+        key = (
+            index,
+            start,
+            self._layout_version,
+            width,
+            base,
+            spans,
+            hits,
+            self.cursor if cursor_here else None,
+            selection,
+        )
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
-        if self.layout_engine.estimated_line_count != self.virtual_size.height:
+        if self.layout_engine.settled_line_count != self.virtual_size.height:
             self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
