@@ -92,11 +92,11 @@ async def measure(app: ReaderApp, keys: int) -> dict[str, object]:
     return results
 
 
-def run_one(kind: str, keys: int) -> None:
+def run_one(kind: str, keys: int, size: int) -> None:
     with tempfile.TemporaryDirectory(prefix="paging-bench-") as tmpdir:
         tmp = Path(tmpdir)
         big = tmp / "big.txt"
-        big.write_text(article(10_000_000, single=kind == "single"), encoding="utf-8")
+        big.write_text(article(size, single=kind == "single"), encoding="utf-8")
         schema = LabelSchema.default()
         store = Store.open(tmp / "store.json")
         try:
@@ -118,16 +118,21 @@ def ms(values: list[float]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keys", type=int, default=20, help="presses of each key at each place")
+    ap.add_argument("--mb", type=float, default=10, help="article size in MB (10; 0.1 shows what a redraw costs)")
     ap.add_argument("--one", choices=("paragraphs", "single"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    size = int(args.mb * 1_000_000)
     if args.one:
-        run_one(args.one, args.keys)
+        run_one(args.one, args.keys, size)
         return
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.1f}")
-    for kind, title in (("paragraphs", "10 MB article in paragraphs"), ("single", "10 MB article in ONE paragraph")):
+    for kind, title in (("paragraphs", "article in paragraphs"), ("single", "article in ONE paragraph")):
+        title = f"{args.mb:g} MB {title}"
         done = subprocess.run(
-            [sys.executable, __file__, "--one", kind, "--keys", str(args.keys)], capture_output=True, text=True
+            [sys.executable, __file__, "--one", kind, "--keys", str(args.keys), "--mb", str(args.mb)],
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise SystemExit(done.stderr)

@@ -16,7 +16,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -133,6 +133,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout_version = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
+        self._frame: tuple[Offset, int, Style] | None = None  # see render_lines
         self.direction: Direction = direction
         self.show_marks = show_marks
         self.visual = visual
@@ -388,12 +389,23 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(CursorMoved(self.cursor, self.selection))
 
     # -- drawing ---------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of a frame shares is worked out once per frame, not once per line (asking
+        # Textual for the widget's style walks the stylesheet: most of a full repaint's time).
+        self._frame = (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        try:
+            strips = super().render_lines(crop)
+        finally:
+            self._frame = None
+        if self.layout_engine.settled_line_count != self.virtual_size.height:
+            self.call_after_refresh(self._sync_size)
+        return strips
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        frame = self._frame or (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        (scroll_x, scroll_y), width, base = frame
         index = scroll_y + y
-        width = self.scrollable_content_region.width
         line = self.layout_engine.line(index)
-        base = self.rich_style
         if line is None:
             if index == 0:  # an empty document still shows where the cursor is
                 return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor", partial=True))], 1)
@@ -423,8 +435,6 @@ class ArticleView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
-        if self.layout_engine.settled_line_count != self.virtual_size.height:
-            self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render(
