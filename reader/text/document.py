@@ -271,18 +271,23 @@ class DocumentLayout:
         search hits). A lam and an alef on either side of one are drawn as two letters instead of one
         ligature cell. Only the blocks whose drawing changes are laid out again; True if any did (line
         indices after them may have moved)."""
-        if not self.visual:
-            return False
-        text = self.text
-        splits = frozenset(o for o in offsets if 0 < o < len(text) and splits_ligature(text, o))
+        splits = self.ligature_splits(offsets)
         changed = splits ^ self._boundaries
         self._boundaries = splits
         if not changed:
             return False
         for offset in changed:
-            if offset < len(text) and (self._scan_pos is None or offset < self._scan_pos):
+            if self._scan_pos is None or offset < self._scan_pos:  # (blocks not found yet have no layout)
                 self._forget(self._block_of(offset))
         return True
+
+    def ligature_splits(self, offsets: Iterable[int]) -> frozenset[int]:
+        """The offsets that fall between a lam and its alef (what set_boundaries acts on): a caller
+        with many boundaries that rarely change can filter them once."""
+        if not self.visual:  # a bidi terminal shapes: nothing is drawn here as a ligature
+            return frozenset()
+        text = self.text
+        return frozenset(o for o in offsets if 0 < o < len(text) and splits_ligature(text, o))
 
     def _forget(self, block: int) -> None:
         """Drop a block's layout; its count stays as the estimate until it is laid out again."""

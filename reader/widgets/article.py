@@ -134,6 +134,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
         self._frame: tuple[Offset, int, Style] | None = None  # see render_lines
+        self._ligature_edges: frozenset[int] = frozenset()  # see _update_boundaries
         self.direction: Direction = direction
         self.show_marks = show_marks
         self.visual = visual
@@ -149,12 +150,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.layout_engine = DocumentLayout(
             text, width, direction=self.direction, show_marks=self.show_marks, visual=self.visual
         )
-        if len(text) <= EAGER_LAYOUT_CHARS:
-            self.layout_engine.exact_line_count()
         self.spans = self._ordered(spans)
         self.hits = []
         self.selection = None
         self.anchor = None
+        self._update_boundaries(recompute=True)
+        if len(text) <= EAGER_LAYOUT_CHARS:
+            self.layout_engine.exact_line_count()
         self.cursor = min(cursor, max(0, len(text) - 1))
         self._goal_x = None
         self._invalidate(layout=True)
@@ -165,10 +167,12 @@ class ArticleView(ScrollView, can_focus=True):
     def set_spans(self, spans: list[Span]) -> None:
         changed = set(self.spans) ^ set(spans)
         self.spans = self._ordered(spans)
+        self._update_boundaries(recompute=True)
         self._refresh_ranges([(s.start, s.end) for s in changed])
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         self.hits = hits
+        self._update_boundaries(recompute=True)
         self._invalidate()
 
     def set_view_options(self, *, direction: Direction | None = None, show_marks: bool | None = None) -> None:
@@ -210,6 +214,19 @@ class ArticleView(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.virtual_size = size
 
+    def _update_boundaries(self, *, recompute: bool = False) -> None:
+        """Where a span, a search hit or the selection begins or ends between a lam and an alef, the
+        engine draws the two letters in two cells, so the boundary can be seen. Span and hit edges
+        are filtered once when they change; the selection's are added on every change of it."""
+        engine = self.layout_engine
+        if recompute:
+            edges = {o for s in self.spans for o in (s.start, s.end)} | {o for h in self.hits for o in h}
+            self._ligature_edges = engine.ligature_splits(edges)
+        if engine.set_boundaries(self._ligature_edges | engine.ligature_splits(self.selection or ())):
+            if len(self.text) <= EAGER_LAYOUT_CHARS:
+                engine.exact_line_count()  # only the paragraphs drawn again are laid out
+            self._invalidate(layout=True)
+
     # -- selection ------------------------------------------------------------------------------
     def selected_range(self) -> tuple[int, int] | None:
         """What a label key applies to: the selection, or else the word under the cursor."""
@@ -233,6 +250,7 @@ class ArticleView(ScrollView, can_focus=True):
         before = [self.selection] if self.selection else []
         self.selection = (start, end) if end > start else None
         self.anchor = None
+        self._update_boundaries()
         self._refresh_ranges([*before, *([self.selection] if self.selection else [])])
         self._announce()
 
@@ -247,6 +265,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.refresh_lines(first, last - first + 1)
 
     def _moved(self, offset: int, extend: bool, keep_goal: bool = False) -> None:
+        selected = self.selection
         before = [(self.cursor, self.cursor + 1), *([self.selection] if self.selection else [])]
         if extend:
             if self.anchor is None:
@@ -259,6 +278,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor = offset
         if extend:
             self._set_selection_from_anchor()
+        if self.selection != selected:
+            self._update_boundaries()
         self._refresh_ranges([*before, (offset, offset + 1), *([self.selection] if self.selection else [])])
         self._scroll_to_cursor()
         self._announce()
@@ -304,6 +325,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._refresh_ranges([self.selection])
             self.selection = None
             self.anchor = None
+            self._update_boundaries()
             self._announce()
 
     def action_edge(self, edge: str, delta: int) -> None:
@@ -373,6 +395,7 @@ class ArticleView(ScrollView, can_focus=True):
                 self.layout_engine.exact_line_count()
             self._invalidate(layout=True)
             self.call_after_refresh(self._scroll_to_cursor)
+            self._announce()  # the line count changed with the width: the status line shows it
 
     def cursor_position(self) -> tuple[int, int]:
         return self.layout_engine.position_of(self.cursor)
