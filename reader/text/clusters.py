@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from typing import TypeVar
 
-from .chars import BREAK_SPACES, LONE_MARK_BASE, ZERO_WIDTH, ZWJ, ZWNJ, Kind, classify
+from .chars import LONE_MARK_BASE, ZERO_WIDTH, ZWJ, ZWNJ, Kind, classify
 from .plain import MARK as PLAIN_MARK
 from .plain import positions as plain_positions
 from .shaping import LIGATURE_TAIL, shape
@@ -114,14 +114,6 @@ class Clusters:
             self._glyph = list(self.text or "")
             self.text = None  # the list may be changed now: it is the one answer
         return self._glyph
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-    @property
-    def space(self) -> list[bool]:
-        """Whether a line may break after each cluster."""
-        return [ch in BREAK_SPACES for ch in self.base]
 
 
 def build_clusters(

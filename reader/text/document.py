@@ -46,30 +46,6 @@ _LAM = "\u0644"
 _ALEFS = frozenset("\u0627\u0623\u0625\u0622")
 
 
-def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: the lines of the text, without their line break. A "\\r"
-    before "\\n" belongs to the break. There is always at least one paragraph."""
-    spans: list[tuple[int, int]] = []
-    pos: int | None = 0
-    while pos is not None:
-        pos = _scan(text, pos, spans, len(text) + 1)
-    return spans
-
-
-def _scan(text: str, pos: int, spans: list[tuple[int, int]], limit: int) -> int | None:
-    """Append up to `limit` paragraphs starting at `pos`; the position to go on from, or None at the end."""
-    find = text.find
-    for _ in range(limit):
-        nl = find("\n", pos)
-        if nl < 0:
-            spans.append((pos, len(text)))
-            return None
-        end = nl - 1 if nl > pos and text[nl - 1] == "\r" else nl
-        spans.append((pos, end))
-        pos = nl + 1
-    return pos
-
-
 def _is_mark(ch: str) -> bool:
     return classify(ch)[0] is Kind.MARK
 
@@ -92,19 +68,9 @@ def next_cut(text: str, start: int, end: int, limit: int = PARAGRAPH_LIMIT) -> i
     if space < 0:  # another kind of space
         space = max((match.start() for match in _SPACE.finditer(text, low, high)), default=-1)
     cut = space + 1 if space >= 0 else high
-    while cut > start + 1 and (_is_mark(text[cut]) or (text[cut] in _ALEFS and text[cut - 1] == _LAM)):
+    while cut > start + 1 and (_is_mark(text[cut]) or splits_ligature(text, cut)):
         cut -= 1  # never inside a cluster
     return cut
-
-
-def split_long_paragraph(text: str, start: int, end: int, limit: int = PARAGRAPH_LIMIT) -> list[int]:
-    """The start of each block after the first of a paragraph text[start:end] (see next_cut)."""
-    cuts: list[int] = []
-    pos = start
-    while end - pos > limit:
-        pos = next_cut(text, pos, end, limit)
-        cuts.append(pos)
-    return cuts
 
 
 def splits_ligature(text: str, offset: int) -> bool:

@@ -27,9 +27,6 @@ class LineIndex:
         self.total = sum(self._counts)
         self._top = 1 << n.bit_length() if n else 0
 
-    def __len__(self) -> int:
-        return len(self._counts)
-
     def __getitem__(self, index: int) -> int:
         return self._counts[index]
 

@@ -3,7 +3,9 @@ alignment, and what happens to controls."""
 
 from __future__ import annotations
 
-from reader.text import DocumentLayout, ParagraphLayout, split_paragraphs
+import itertools
+
+from reader.text import DocumentLayout, ParagraphLayout
 
 
 def texts(paragraph: str, width: int, **kw: object) -> list[str]:
@@ -11,8 +13,8 @@ def texts(paragraph: str, width: int, **kw: object) -> list[str]:
 
 
 def test_paragraphs_are_the_lines_of_the_file() -> None:
-    assert split_paragraphs("a\nb\r\n\nc") == [(0, 1), (2, 3), (5, 5), (6, 7)]
-    assert split_paragraphs("") == [(0, 0)]
+    assert DocumentLayout("a\nb\r\n\nc", 10).paragraphs == [(0, 1), (2, 3), (5, 5), (6, 7)]
+    assert DocumentLayout("", 10).paragraphs == [(0, 0)]
 
 
 def test_wrapped_latin_inside_an_rtl_paragraph_stays_in_an_rtl_line() -> None:
@@ -137,3 +139,28 @@ def test_settled_lines_and_the_status_label() -> None:
     far = layout.position_of(len(text) - 5)[0]  # the index of that line has settled too
     assert far == total - 1
     assert layout.describe_line(far) == f"line {total}/{total}"
+
+
+def test_a_huge_paragraph_is_cut_into_blocks_at_sentence_ends() -> None:
+    from reader.text.document import PARAGRAPH_LIMIT, next_cut
+
+    sentence = "قال الرئيس إن المفاوضات مستمرة. "
+    text = sentence * (3 * PARAGRAPH_LIMIT // len(sentence))
+    cut = next_cut(text, 0, len(text))
+    assert PARAGRAPH_LIMIT // 2 <= cut <= PARAGRAPH_LIMIT and text[cut - 2 : cut] == ". "
+    layout = DocumentLayout(text, 60)
+    lines = list(layout.lines())
+    assert {line.paragraph for line in lines} == {0}
+    assert all(line.direction == "rtl" for line in lines)
+    # Blocks meet exactly; every character is shown once.
+    assert [(a.end == b.start) for a, b in itertools.pairwise(lines)] == [True] * (len(lines) - 1)
+    assert lines[0].start == 0 and lines[-1].end == len(text)
+
+
+def test_a_block_never_splits_a_cluster() -> None:
+    from reader.text.document import next_cut
+
+    # No space at all: the cut moves back off marks and from between lam and alef.
+    text = ("لَا" * 2000) + "بّ" * 3000
+    cut = next_cut(text, 0, len(text), 101)
+    assert text[cut] not in "\u064e\u0651" and not (text[cut] == "ا" and text[cut - 1] in "ل\u064e")
