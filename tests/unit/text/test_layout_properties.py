@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.text import DocumentLayout, VisualLine
@@ -68,6 +68,9 @@ def test_lines_fit_and_cover_paragraphs_in_order(text: str, width: int, directio
 
 @settings(max_examples=400, deadline=None)
 @given(texts, widths, directions)
+# Found by hypothesis: the tab is clamped to the line, so "ا\t" takes two lines where its length says
+# one; a loop over the estimated count missed the last line.
+@example("ا\t\n", 3, "auto")
 def test_no_cell_starts_with_a_mark_and_maps_round_trip(text: str, width: int, direction: str) -> None:
     layout = DocumentLayout(text, width, direction=direction)  # type: ignore[arg-type]
     y = 0
