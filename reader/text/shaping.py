@@ -1,10 +1,12 @@
 """Arabic contextual shaping with an exact map back to the characters shaped.
 
 arabic-reshaper picks presentation forms but keeps no offset map and changes the length of the
-text. We give it only base characters (marks and zero-width joiners removed: joining skips them
-anyway, and the layout draws marks in their base's cell itself) with every ligature disabled except
-lam-alef. Then its output has exactly one glyph per input character, except that a lam-alef ligature
-stands for two; the map is rebuilt from that and checked, so a library change fails loudly.
+text. We give it only base characters (marks removed: joining skips them anyway, and the layout
+draws marks in their base's cell itself; joiners are replaced by stand-ins, see clusters.py) with
+every ligature disabled except lam-alef. Then its output has exactly one glyph per input character,
+except that a lam-alef ligature stands for two; the map is rebuilt from that and checked, so a
+library change fails loudly. Shaped text keeps the length of its input: the ligature stands at the
+lam's position and LIGATURE_TAIL at the alef's.
 """
 
 from __future__ import annotations
@@ -103,13 +105,13 @@ def shape(bases: str) -> str:
     runs = parts[1::2]
     shaped = list(map(_CACHE.get, runs))
     if None in shaped:
-        if len(_CACHE) >= _CACHE_LIMIT:
+        # (Worked out into a dict of its own: another thread may clear the shared cache meanwhile.)
+        missing = list(dict.fromkeys(run for run, glyphs in zip(runs, shaped, strict=True) if glyphs is None))
+        new = dict(zip(missing, _shape_runs(missing), strict=True))
+        if len(_CACHE) + len(new) > _CACHE_LIMIT:
             _CACHE.clear()
-            missing = list(dict.fromkeys(runs))
-        else:
-            missing = list(dict.fromkeys(run for run, glyphs in zip(runs, shaped, strict=True) if glyphs is None))
-        _CACHE.update(zip(missing, _shape_runs(missing), strict=True))
-        shaped = list(map(_CACHE.__getitem__, runs))
+        _CACHE.update(new)
+        shaped = [new[run] if glyphs is None else glyphs for run, glyphs in zip(runs, shaped, strict=True)]
     parts[1::2] = shaped
     return "".join(parts)
 
@@ -124,17 +126,18 @@ def _shape_runs(runs: list[str]) -> list[str]:
     # Mark the end of every group in all the runs at once, then split: runs at spaces, groups at marks.
     marked = " ".join(runs).translate(_MARK_GROUP_ENDS)
     split = [[g for g in run.split("\x01") if g] for run in marked.split(" ")]
-    cache = _GROUP_CACHE
-    missing = list(dict.fromkeys(g for groups in split for g in groups if g not in cache))
+    found = {g: _GROUP_CACHE.get(g) for groups in split for g in groups}
+    missing = [g for g, glyphs in found.items() if glyphs is None]
     if missing:
-        if len(cache) + len(missing) > _CACHE_LIMIT:
-            cache.clear()
-            missing = list(dict.fromkeys(g for groups in split for g in groups))
         reshaped = _RESHAPER.reshape(" ".join(missing)).split(" ")
         if len(reshaped) != len(missing):
             raise ShapingLibraryChanged(f"reshaped {len(missing)} groups joined by spaces into {len(reshaped)}")
-        cache.update(zip(missing, map(_aligned, missing, reshaped), strict=True))
-    return ["".join(map(cache.__getitem__, groups)) for groups in split]
+        new = dict(zip(missing, map(_aligned, missing, reshaped), strict=True))
+        if len(_GROUP_CACHE) + len(new) > _CACHE_LIMIT:
+            _GROUP_CACHE.clear()
+        _GROUP_CACHE.update(new)
+        found.update(new)
+    return ["".join(map(found.__getitem__, groups)) for groups in split]  # type: ignore[arg-type]
 
 
 def _aligned(bases: str, shaped: str) -> str:
