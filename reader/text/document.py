@@ -1,7 +1,7 @@
 """A whole document laid out lazily.
 
 The text is cut into blocks: a block is a paragraph (a line of the text), or, for a paragraph longer
-than PARAGRAPH_LIMIT characters, a piece of one (see split_long_paragraph). Blocks are found as far as
+than PARAGRAPH_LIMIT characters, a piece of one (see next_cut). Blocks are found as far as
 they are needed, and a block is laid out when a line of it is first asked for, so a screenful of a
 10 MB article costs a screenful of work. Until then a block's line count is an estimate from its
 length, and the part of the text not yet scanned is estimated from the characters per line seen so
@@ -63,11 +63,12 @@ def next_cut(text: str, start: int, end: int, limit: int = PARAGRAPH_LIMIT) -> i
     low, high = start + limit // 2, start + limit
     sentence = _SENTENCE_END_REVERSED.search(text[low:high][::-1])
     if sentence is not None:
-        return high - sentence.start()
-    space = text.rfind(" ", low, high)
-    if space < 0:  # another kind of space
-        space = max((match.start() for match in _SPACE.finditer(text, low, high)), default=-1)
-    cut = space + 1 if space >= 0 else high
+        cut = high - sentence.start()
+    else:
+        space = text.rfind(" ", low, high)
+        if space < 0:  # another kind of space
+            space = max((match.start() for match in _SPACE.finditer(text, low, high)), default=-1)
+        cut = space + 1 if space >= 0 else high
     while cut > start + 1 and (_is_mark(text[cut]) or splits_ligature(text, cut)):
         cut -= 1  # never inside a cluster
     return cut
