@@ -268,7 +268,7 @@ class AnnotateScreen(Screen[None]):
             text.append(safe(self._note, "italic"))
             text.append("  ")
         text.append(f"answer: {answer or '—'}  answered {s.answered}/{len(s.ids)}  ")
-        text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
+        text.append(f"offset {self.article.cursor}  {self.article.layout_engine.describe_line(y)}  ")
         text.append(safe(f"annotator: {s.annotator}  ", "dim"))
         text.append(safe(s.doc_id, "dim"))
         if self._model_note:
