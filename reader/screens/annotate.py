@@ -335,7 +335,7 @@ class AnnotateScreen(Screen[None]):
         if self._others:  # the others' progress, live (not under blind routing)
             others = ", ".join(f"{name} {n}" for name, n in self._others[:6])
             text.append(safe(f"others: {others}  ", "bold"))
-        text.append(f"offset {self.article.cursor}  line {y + 1}/{self.article.layout_engine.line_count}  ")
+        text.append(f"offset {self.article.cursor}  {self.article.layout_engine.describe_line(y)}  ")
         text.append(safe(f"annotator: {s.annotator}  ", "dim"))
         text.append(safe(s.doc_id, "dim"))
         if self._model_note:

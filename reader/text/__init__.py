@@ -4,7 +4,7 @@ Pure: imports nothing from textual or rich.
 """
 
 from .bidi_levels import Direction
-from .document import DocumentLayout, split_paragraphs
+from .document import DocumentLayout
 from .layout import Cell, ParagraphLayout, VisualLine
 
-__all__ = ["Cell", "Direction", "DocumentLayout", "ParagraphLayout", "VisualLine", "split_paragraphs"]
+__all__ = ["Cell", "Direction", "DocumentLayout", "ParagraphLayout", "VisualLine"]

@@ -38,6 +38,9 @@ C1_GLYPH = "\u2426"  # ␦ stands for any C1 control (U+0080..U+009F), which has
 SEPARATOR_GLYPH = "\u2424"  # ␤ for line/paragraph separators that do not end a paragraph here
 LONE_MARK_BASE = "\u25cc"  # ◌ carries a combining mark that has no letter before it
 
+ZWNJ = "\u200c"  # ZERO WIDTH NON-JOINER: the letters on either side take their unjoined forms
+ZWJ = "\u200d"  # ZERO WIDTH JOINER: the letters on either side take their joined forms
+
 # Zero-width characters that are not bidi controls: they join the cell of the character before them
 # (so their offset is still shown somewhere) and add nothing to the drawing.
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u034f\u180e")

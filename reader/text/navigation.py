@@ -66,10 +66,10 @@ def vertical(layout: DocumentLayout, offset: int, dy: int, goal_x: int | None = 
     keep their column across short lines."""
     y, x = layout.position_of(offset)
     goal = x if goal_x is None else goal_x
-    target = max(0, min(y + dy, layout.line_count - 1))
+    target = max(0, y + dy)
     line = layout.line(target)
-    while line is None and target > 0:  # the line count was an estimate
-        target = layout.line_count - 1
+    if line is None:  # past the end: the last line
+        target = layout.last_line_index()
         line = layout.line(target)
     if line is None or target == y:
         return offset, goal

@@ -3,11 +3,31 @@ order, cut to a width. Without this a list of Arabic titles would show unjoined 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .layout import ParagraphLayout
 
 ELLIPSIS = "\u2026"
+_CHUNK = re.compile(r"\S{1,256}")
+
+
+def _flat_start(text: str, limit: int) -> tuple[str, bool]:
+    """The first `limit` characters of " ".join(text.split()), and whether that goes on, without
+    splitting the whole text."""
+    parts: list[str] = []
+    length = 0
+    previous_end = -1
+    for match in _CHUNK.finditer(text):
+        if length >= limit:
+            return "".join(parts)[:limit], True
+        if previous_end >= 0 and match.start() != previous_end:
+            parts.append(" ")
+            length += 1
+        parts.append(match.group())
+        length += match.end() - match.start()
+        previous_end = match.end()
+    return "".join(parts)[:limit], length > limit
 
 
 @lru_cache(maxsize=8192)
@@ -15,11 +35,17 @@ def visual_snippet(text: str, width: int) -> str:
     """The first visual line of text (line breaks read as spaces), at most `width` cells. A cut
     keeps the beginning of the text, which in right-to-left text is on the right, and marks the cut
     with an ellipsis on the side where the text goes on."""
-    flat = " ".join(text.split())
-    if not flat or width < 1:
+    if width < 1:
+        return ""
+    # A line shows at most `width` clusters, so the start of the text is enough: a title or span of
+    # megabytes (an article that is one long line) costs no more than a short one. The bidi of that
+    # start is resolved on its own, which can only differ from the whole text's in rare cases (a
+    # paragraph whose first strong character comes later).
+    flat, more = _flat_start(text, 8 * width + 64)
+    if not flat:
         return ""
     line = ParagraphLayout(flat, 0, 0, width).lines[0]
-    if line.end >= len(flat) or width < 2:
+    if (line.end >= len(flat) and not more) or width < 2:
         return line.text.strip(" ")
     line = ParagraphLayout(flat, 0, 0, width - 1).lines[0]
     shown = line.text.strip(" ")

@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -135,6 +135,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout_version = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
+        self._frame: tuple[Offset, int, Style] | None = None  # see render_lines
+        self._ligature_edges: frozenset[int] = frozenset()  # see _update_boundaries
 
     def _new_layout(self, text: str, width: int) -> DocumentLayout:
         o = self.options
@@ -159,12 +161,12 @@ class ArticleView(ScrollView, can_focus=True):
     def load(self, text: str, spans: list[Span], *, cursor: int = 0) -> None:
         width = max(1, self.scrollable_content_region.width or 80)
         self.layout_engine = self._new_layout(text, width)
-        if len(text) <= EAGER_LAYOUT_CHARS:
-            for _ in self.layout_engine.lines():
-                pass
         self.spans = self._ordered(spans)
         self.hits = []
         self._state = cur.at(min(cursor, max(0, len(text) - 1)))
+        self._update_boundaries(recompute=True)
+        if len(text) <= EAGER_LAYOUT_CHARS:
+            self.layout_engine.exact_line_count()
         self._invalidate(layout=True)
         self.scroll_to(0, 0, animate=False)
         self._scroll_to_cursor()
@@ -173,10 +175,12 @@ class ArticleView(ScrollView, can_focus=True):
     def set_spans(self, spans: list[Span]) -> None:
         changed = set(self.spans) ^ set(spans)
         self.spans = self._ordered(spans)
+        self._update_boundaries(recompute=True)
         self._refresh_ranges([(s.start, s.end) for s in changed])
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
         self.hits = hits
+        self._update_boundaries(recompute=True)
         self._invalidate()
 
     def set_options(self, options: ViewOptions) -> None:
@@ -200,10 +204,34 @@ class ArticleView(ScrollView, can_focus=True):
         self._sync_size()
         self.refresh()
 
-    def _sync_size(self) -> None:
-        size = Size(self.layout_engine.width, self.layout_engine.line_count)
+    def _sync_size(self, needed: int = 0) -> None:
+        """Size the scrollable area to the line count. Until the count settles it is an estimate that
+        moves a little with every paragraph laid out, and each new size re-lays out the whole screen
+        (a frame's worth of work); so the estimate is followed only when it has moved by more than 1%
+        or the line the view must show (``needed``) lies beyond it."""
+        layout = self.layout_engine
+        height = layout.settled_line_count
+        current = self.virtual_size.height
+        if height is None:
+            height = layout.estimated_line_count
+            if current and abs(height - current) * 100 <= current and needed < current:
+                height = current
+        size = Size(layout.width, max(height, needed))
         if size != self.virtual_size:
             self.virtual_size = size
+
+    def _update_boundaries(self, *, recompute: bool = False) -> None:
+        """Where a span, a search hit or the selection begins or ends between a lam and an alef, the
+        engine draws the two letters in two cells, so the boundary can be seen. Span and hit edges
+        are filtered once when they change; the selection's are added on every change of it."""
+        engine = self.layout_engine
+        if recompute:
+            edges = {o for s in self.spans for o in (s.start, s.end)} | {o for h in self.hits for o in h}
+            self._ligature_edges = engine.ligature_splits(edges)
+        if engine.set_boundaries(self._ligature_edges | engine.ligature_splits(self.selection or ())):
+            if len(self.text) <= EAGER_LAYOUT_CHARS:
+                engine.exact_line_count()  # only the paragraphs drawn again are laid out
+            self._invalidate(layout=True)
 
     # -- cursor and selection: one state, one setter ---------------------------------------------
     @property
@@ -232,6 +260,7 @@ class ArticleView(ScrollView, can_focus=True):
             ranges += [(old.cursor, old.cursor + 1), (new.cursor, new.cursor + 1)]
         if old.selection != new.selection:
             ranges += [r for r in (old.selection, new.selection) if r is not None]
+            self._update_boundaries()
         self._refresh_ranges(ranges)
         self._scroll_to_cursor()
         self._announce()
@@ -288,11 +317,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_bottom(self) -> None:
         layout = self.layout_engine
-        last = None
-        y = layout.line_count - 1
-        while last is None and y >= 0:
-            last = layout.line(y)
-            y -= 1
+        last = layout.line(layout.last_line_index())
         self._move(last.start if last is not None else 0, False)
 
     def action_select_word(self) -> None:
@@ -352,17 +377,17 @@ class ArticleView(ScrollView, can_focus=True):
         if width != self.layout_engine.width:
             self.layout_engine.set_width(width)
             if len(self.text) <= EAGER_LAYOUT_CHARS:
-                for _ in self.layout_engine.lines():
-                    pass
+                self.layout_engine.exact_line_count()
             self._invalidate(layout=True)
             self.call_after_refresh(self._scroll_to_cursor)
+            self._announce()  # the line count changed with the width: the status line shows it
 
     def cursor_position(self) -> tuple[int, int]:
         return self.layout_engine.position_of(self.cursor)
 
     def _scroll_to_cursor(self) -> None:
         y, x = self.cursor_position()
-        self._sync_size()
+        self._sync_size(y + 1)
         self.scroll_to_region(Region(x, y, 1, 1), animate=False, immediate=True)
 
     def _announce(self) -> None:
@@ -372,12 +397,23 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(CursorMoved(self.cursor, self.selection))
 
     # -- drawing ---------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of a frame shares is worked out once per frame, not once per line (asking
+        # Textual for the widget's style walks the stylesheet: most of a full repaint's time).
+        self._frame = (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        try:
+            strips = super().render_lines(crop)
+        finally:
+            self._frame = None
+        if self.layout_engine.settled_line_count != self.virtual_size.height:
+            self.call_after_refresh(self._sync_size)
+        return strips
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        frame = self._frame or (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        (scroll_x, scroll_y), width, base = frame
         index = scroll_y + y
-        width = self.scrollable_content_region.width
         line = self.layout_engine.line(index)
-        base = self.rich_style
         if line is None:
             if index == 0:  # an empty document still shows where the cursor is
                 return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor", partial=True))], 1)
@@ -391,13 +427,22 @@ class ArticleView(ScrollView, can_focus=True):
         hits = tuple(h for h in self.hits if h[0] < end and h[1] > start)
         # Everything that decides how the line looks: a label or a cursor move re-renders only the
         # lines it touches.
-        key = (index, self._layout_version, width, base, spans, hits, self.cursor if cursor_here else None, selection)
+        # (start: until line counts settle, the line at an index can change.)
+        key = (
+            index,
+            start,
+            self._layout_version,
+            width,
+            base,
+            spans,
+            hits,
+            self.cursor if cursor_here else None,
+            selection,
+        )
         strip = self._cache.get(key)
         if strip is None:
             strip = self._draw_line(line, base, spans, hits, cursor_here, selection)
             self._cache[key] = strip
-        if self.layout_engine.line_count != self.virtual_size.height:
-            self.call_after_refresh(self._sync_size)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _draw_line(

@@ -322,11 +322,10 @@ async def test_small_and_large_terminals_and_resize(tmp_path: Path, size: tuple[
             await pilot.pause()
             view = article(app)
             assert view.layout_engine.width == view.scrollable_content_region.width
-            for y in range(view.layout_engine.line_count):
-                line = view.layout_engine.line(y)
-                assert line is not None and line.width <= view.layout_engine.width
+            for line in view.layout_engine.lines():
+                assert line.width <= view.layout_engine.width
             await pilot.press("G")  # bottom: everything can be scrolled to
-            assert view.cursor_position()[0] == view.layout_engine.line_count - 1
+            assert view.cursor_position()[0] == view.layout_engine.exact_line_count() - 1
             await pilot.resize_terminal(90, 25)
             await pilot.pause()
             assert view.layout_engine.width == view.scrollable_content_region.width

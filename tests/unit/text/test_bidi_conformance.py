@@ -2,7 +2,8 @@
 
 Each case is laid out at a width that does not wrap; the visual order of the base characters must
 match Unicode's. Characters removed by rule X9 are not compared (Unicode lists no position for them;
-we draw them as placeholders), nor are combining marks, which rule L3 moves onto their base.
+we draw them as placeholders), nor are combining marks, which rule L3 moves onto their base. Every
+case runs twice: with ICU resolving the paragraphs it may (if installed) and with python-bidi alone.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def test_the_whole_file_is_there() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chunk", range(10))
-def test_visual_order_matches_unicode(chunk: int) -> None:
+def test_visual_order_matches_unicode(chunk: int, library: str) -> None:
     failures = []
     for number, text, direction, paragraph_level, order in CASES[chunk::10]:
         expected = [i for i in order if unicodedata.bidirectional(text[i]) != "NSM"]

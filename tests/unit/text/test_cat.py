@@ -72,3 +72,42 @@ def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
 def test_bad_width(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cat", str(SAMPLES[0]), "--width", "0"]) == 2
     assert "--width" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("width", "options"), [(80, []), (40, []), (13, ["--hide-marks"]), (60, ["--direction", "ltr"])]
+)
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_json_is_byte_identical_to_the_engine_before(
+    sample: Path, width: int, options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import frozen_layout
+
+    assert main(["cat", str(sample), "--json", "--width", str(width), *options]) == 0
+    ours = capsys.readouterr().out
+    text = sample.read_text(encoding="utf-8")
+    direction = options[1] if options[:1] == ["--direction"] else "auto"
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    expected = []
+    for index, (start, end) in enumerate(frozen_layout.split_paragraphs(text)):
+        layout = frozen_layout.ParagraphLayout(
+            text[start:end], start, index, width, direction=direction, show_marks="--hide-marks" not in options
+        )
+        expected.extend(dumps(frozen_layout.line_record(line)) + "\n" for line in layout.lines)
+    assert ours == "".join(expected)
+
+
+def test_json_of_unusual_cells_is_byte_identical_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import frozen_layout
+
+    text = "قال\tلا 中文 😀 ب" + "\u064e" * 300 + " «نعم» abc\n\nx\u200by\u202eعربي\n"
+    article = tmp_path / "unusual.txt"
+    article.write_text(text, encoding="utf-8")
+    assert main(["cat", str(article), "--json", "--width", "30"]) == 0
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    expected = "".join(
+        dumps(frozen_layout.line_record(line)) + "\n"
+        for index, (start, end) in enumerate(frozen_layout.split_paragraphs(text))
+        for line in frozen_layout.ParagraphLayout(text[start:end], start, index, 30).lines
+    )
+    assert capsys.readouterr().out == expected

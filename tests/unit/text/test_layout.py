@@ -3,7 +3,9 @@ alignment, and what happens to controls."""
 
 from __future__ import annotations
 
-from reader.text import DocumentLayout, ParagraphLayout, split_paragraphs
+import itertools
+
+from reader.text import DocumentLayout, ParagraphLayout
 
 
 def texts(paragraph: str, width: int, **kw: object) -> list[str]:
@@ -11,8 +13,8 @@ def texts(paragraph: str, width: int, **kw: object) -> list[str]:
 
 
 def test_paragraphs_are_the_lines_of_the_file() -> None:
-    assert split_paragraphs("a\nb\r\n\nc") == [(0, 1), (2, 3), (5, 5), (6, 7)]
-    assert split_paragraphs("") == [(0, 0)]
+    assert DocumentLayout("a\nb\r\n\nc", 10).paragraphs == [(0, 1), (2, 3), (5, 5), (6, 7)]
+    assert DocumentLayout("", 10).paragraphs == [(0, 0)]
 
 
 def test_wrapped_latin_inside_an_rtl_paragraph_stays_in_an_rtl_line() -> None:
@@ -96,7 +98,7 @@ def test_lazy_layout_touches_only_what_is_asked() -> None:
     layout = DocumentLayout(text, 40)
     assert layout.line(0) is not None
     assert len(layout._cache) == 1
-    assert not layout.exact
+    assert layout.settled_line_count is None
 
 
 def test_line_count_estimates_settle_to_the_truth() -> None:
@@ -107,5 +109,58 @@ def test_line_count_estimates_settle_to_the_truth() -> None:
     while lazy.line(y) is not None:
         seen += 1
         y += 1
-    assert lazy.exact
-    assert seen == lazy.line_count == sum(len(lazy.paragraph(p).lines) for p in range(300))
+    every = list(DocumentLayout(text, 33).lines())
+    assert seen == lazy.settled_line_count == lazy.estimated_line_count == len(every)
+    assert lazy.exact_line_count() == seen
+
+
+def test_an_estimate_is_named_so_and_settles() -> None:
+    # Found by hypothesis: a tab is clamped to the line, so "ا\t" takes two lines at width 3 while
+    # its length says one. Looping over range(estimated_line_count) would miss a line.
+    layout = DocumentLayout("ا\t\n", 3)
+    assert layout.settled_line_count is None
+    assert layout.estimated_line_count == 2
+    shown = [line.text for line in layout.lines()]
+    assert shown == ["  ﺍ", "   ", ""]
+    assert layout.settled_line_count == layout.estimated_line_count == 3
+    assert layout.exact_line_count() == 3
+
+
+def test_settled_lines_and_the_status_label() -> None:
+    text = "\n".join("كلمة " * 40 for _ in range(3000))
+    layout = DocumentLayout(text, 50)
+    assert layout.settled_lines == 0
+    layout.line(0)
+    assert layout.settled_lines == len(layout._block(0).lines)
+    assert layout.describe_line(0) == "line 1/~" + str(layout.estimated_line_count)
+    far = layout.position_of(len(text) - 5)[0]
+    assert layout.describe_line(far).startswith("line ~")
+    total = layout.exact_line_count()
+    far = layout.position_of(len(text) - 5)[0]  # the index of that line has settled too
+    assert far == total - 1
+    assert layout.describe_line(far) == f"line {total}/{total}"
+
+
+def test_a_huge_paragraph_is_cut_into_blocks_at_sentence_ends() -> None:
+    from reader.text.document import PARAGRAPH_LIMIT, next_cut
+
+    sentence = "قال الرئيس إن المفاوضات مستمرة. "
+    text = sentence * (3 * PARAGRAPH_LIMIT // len(sentence))
+    cut = next_cut(text, 0, len(text))
+    assert PARAGRAPH_LIMIT // 2 <= cut <= PARAGRAPH_LIMIT and text[cut - 2 : cut] == ". "
+    layout = DocumentLayout(text, 60)
+    lines = list(layout.lines())
+    assert {line.paragraph for line in lines} == {0}
+    assert all(line.direction == "rtl" for line in lines)
+    # Blocks meet exactly; every character is shown once.
+    assert [(a.end == b.start) for a, b in itertools.pairwise(lines)] == [True] * (len(lines) - 1)
+    assert lines[0].start == 0 and lines[-1].end == len(text)
+
+
+def test_a_block_never_splits_a_cluster() -> None:
+    from reader.text.document import next_cut
+
+    # No space at all: the cut moves back off marks and from between lam and alef.
+    text = ("لَا" * 2000) + "بّ" * 3000
+    cut = next_cut(text, 0, len(text), 101)
+    assert text[cut] not in "\u064e\u0651" and not (text[cut] == "ا" and text[cut - 1] in "ل\u064e")

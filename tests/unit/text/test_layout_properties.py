@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from reader.text import DocumentLayout
+from reader.text import DocumentLayout, VisualLine
 
 ALPHABET = (
     list("ابتثجحخدذرسشصضطظعغفقكلمنهويىةءأإآؤئـ")  # Arabic, with hamza forms, tatweel
@@ -50,8 +50,12 @@ def test_every_offset_in_exactly_one_cell(text: str, width: int, direction: str)
 @given(texts, widths, directions)
 def test_lines_fit_and_cover_paragraphs_in_order(text: str, width: int, direction: str) -> None:
     layout = DocumentLayout(text, width, direction=direction)  # type: ignore[arg-type]
+    by_paragraph: dict[int, list[VisualLine]] = {}
+    for line in layout.lines():
+        by_paragraph.setdefault(line.paragraph, []).append(line)
+    assert sorted(by_paragraph) == list(range(len(layout.paragraphs)))
     for index, (start, end) in enumerate(layout.paragraphs):
-        lines = layout.paragraph(index).lines
+        lines = by_paragraph[index]
         assert lines, "every paragraph has at least one line"
         assert lines[0].start == start and lines[-1].end == end
         for before, after in itertools.pairwise(lines):
@@ -64,12 +68,13 @@ def test_lines_fit_and_cover_paragraphs_in_order(text: str, width: int, directio
 
 @settings(max_examples=400, deadline=None)
 @given(texts, widths, directions)
+# Found by hypothesis: the tab is clamped to the line, so "ا\t" takes two lines where its length says
+# one; a loop over the estimated count missed the last line.
+@example("ا\t\n", 3, "auto")
 def test_no_cell_starts_with_a_mark_and_maps_round_trip(text: str, width: int, direction: str) -> None:
     layout = DocumentLayout(text, width, direction=direction)  # type: ignore[arg-type]
-    for y in range(layout.line_count):
-        line = layout.line(y)
-        if line is None:
-            break
+    y = 0
+    while (line := layout.line(y)) is not None:
         for x, cell in enumerate(line.cells):
             if cell.glyph:
                 assert unicodedata.category(cell.glyph[0]) not in ("Mn", "Me"), (x, cell)
@@ -81,4 +86,5 @@ def test_no_cell_starts_with_a_mark_and_maps_round_trip(text: str, width: int, d
                 assert at == cell.start
             elif cell.owner is not None:
                 assert at == cell.owner[0]
-    assert layout.exact
+        y += 1
+    assert layout.settled_line_count == y

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from arabic_reshaper.letters import LETTERS_ARABIC
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.text import ParagraphLayout, shaping
 from reader.text.clusters import build_clusters
@@ -63,6 +66,42 @@ def test_a_paragraph_starting_with_a_mark_gets_a_dotted_circle() -> None:
 def test_shaping_guard_fails_loudly_if_the_library_misaligns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shaping._RESHAPER, "reshape", lambda text: text[:-1])
     shaping._CACHE.clear()
+    shaping._GROUP_CACHE.clear()
     with pytest.raises(shaping.ShapingLibraryChanged):
         shaping.shape("كتاب")
     shaping._CACHE.clear()
+
+
+def test_runs_shaped_together_are_shaped_as_alone() -> None:
+    words = ["كتب", "لا", "سلام", "الأمم", "ـبـ", "فلان", "ۥب", "بۥت", "مُ", "ئ"]
+    alone = []
+    for word in words:
+        shaping._CACHE.clear()
+        shaping._GROUP_CACHE.clear()
+        alone.append(shaping.shape(word))
+    shaping._CACHE.clear()
+    shaping._GROUP_CACHE.clear()
+    together = shaping.shape(" ".join(words)).split(" ")
+    assert together == alone
+    assert together[1] == "\ufefb" + shaping.LIGATURE_TAIL
+
+
+def test_shaping_survives_a_full_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shaping, "_CACHE_LIMIT", 3)
+    shaping._CACHE.clear()
+    first = shaping.shape("كتب سلام لا")
+    assert shaping.shape("كتب سلام لا جديد آخر").startswith(first)
+    shaping._CACHE.clear()
+
+
+LETTERS = sorted(LETTERS_ARABIC.keys() - {"\u200d"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*LETTERS, "\u0640", "\u06e5", "\u06e6"]), min_size=1, max_size=14).map("".join))
+def test_a_run_is_shaped_as_its_joining_groups_are(run: str) -> None:
+    # The reshaper is the reference: a run shaped group by group (and cached) must be what the
+    # reshaper makes of the whole run.
+    shaping._CACHE.clear()
+    shaping._GROUP_CACHE.clear()
+    assert shaping.shape(run).replace(shaping.LIGATURE_TAIL, "") == shaping._RESHAPER.reshape(run)
