@@ -20,6 +20,7 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from annotations.labels import LabelSchema
@@ -32,6 +33,7 @@ from reader.overlays import RangeIndex, cell_runs
 from reader.text import DocumentLayout, VisualLine
 from reader.text import navigation as nav
 from reader.theme import colour_system, quantizer, schema_inks
+from reader.widgets.scrollbar import StripScrollBar
 
 # Documents up to this size are laid out whole when opened, so the scrollbar is exact from the start;
 # bigger ones are laid out as they are scrolled to.
@@ -141,6 +143,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._frame: _Frame | None = None  # see render_lines
         self._ligature_edges: frozenset[int] = frozenset()  # see _update_boundaries
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scroll bar, drawn faster (reader/widgets/scrollbar.py): a page key moves it."""
+        if self._vertical_scrollbar is None:
+            bar = StripScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _new_layout(self, text: str, width: int) -> DocumentLayout:
         o = self.options

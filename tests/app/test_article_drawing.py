@@ -12,6 +12,9 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 
 from annotations.labels import LabelSchema
 from annotations.model import Document, Span
@@ -20,6 +23,7 @@ from reader.app import ReaderApp
 from reader.options import ViewOptions
 from reader.session import Session
 from reader.widgets.article import ArticleView
+from reader.widgets.scrollbar import StripScrollBar
 
 SCHEMA = LabelSchema.default()
 TEXT = (
@@ -134,5 +138,35 @@ async def test_every_cell_is_drawn_as_defined(tmp_path: Path) -> None:
             view.move_to(text.index("\n\n") + 1)  # the cursor on an empty line
             await pilot.pause()
             check_screen(view)
+    finally:
+        store.close()
+
+
+def rows(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
+    return [[(s.text, s.style) for s in strip.simplify()] for strip in strips]
+
+
+async def test_the_scroll_bar_is_drawn_as_textual_draws_it(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.json")
+    try:
+        store.add_documents([Document("d", TEXT * 40)])
+        app = ReaderApp(Session(store, "pilot", SCHEMA, ids=["d"]))
+        async with app.run_test(size=(100, 30)) as pilot:
+            view = app.screen.query_one(ArticleView)
+            bar = view.vertical_scrollbar
+            assert isinstance(bar, StripScrollBar)
+            seen = set()
+            for key in ["pagedown"] * 6 + ["down"] * 3 + ["G", "pageup", "g"]:
+                await pilot.press(key)
+                await pilot.pause()
+                region = Region(0, 0, *bar.size)
+                fast = bar.render_lines(region)
+                bar._styles_cache.clear()
+                bar._render_content()
+                assert rows(fast) == rows(ScrollBar.render_lines(bar, region)), key
+                assert len({id(s) for s in fast}) <= 5  # drawn once per distinct row, not per row
+                seen.add(tuple(s.text for s in fast))
+                assert any("@mouse.down" in (seg.style.meta if seg.style else {}) for s in fast for seg in s)
+            assert len(seen) > 5  # the thumb moved
     finally:
         store.close()
