@@ -89,3 +89,13 @@ def cell_runs(
         run.append(glyph)
     runs.append(("".join(run), run_mask))
     return [r for r in runs if r[0]]  # (a line that starts with an empty cell)
+
+
+def changed_ranges(old: tuple[int, int] | None, new: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """Ranges that cover every offset in one of ``old`` and ``new`` but not the other (and perhaps
+    a little more): what must be drawn again when a selection changes from ``old`` to ``new``.
+    Extending a long selection by a word redraws the line where it grew, not all it covers."""
+    if old is None or new is None:
+        return [r for r in (old, new) if r is not None]
+    (a0, b0), (a1, b1) = old, new
+    return [(lo, hi) for lo, hi in ((min(a0, a1), max(a0, a1)), (min(b0, b1), max(b0, b1))) if hi > lo]

@@ -29,7 +29,7 @@ from reader import cursor as cur
 from reader.colours import Quantize
 from reader.cursor import CursorState
 from reader.options import ViewOptions
-from reader.overlays import RangeIndex, cell_runs
+from reader.overlays import RangeIndex, cell_runs, changed_ranges
 from reader.text import DocumentLayout, VisualLine
 from reader.text import navigation as nav
 from reader.theme import colour_system, quantizer, schema_inks
@@ -280,7 +280,7 @@ class ArticleView(ScrollView, can_focus=True):
         if old.cursor != new.cursor:
             ranges += [(old.cursor, old.cursor + 1), (new.cursor, new.cursor + 1)]
         if old.selection != new.selection:
-            ranges += [r for r in (old.selection, new.selection) if r is not None]
+            ranges += changed_ranges(old.selection, new.selection)
             self._update_boundaries()
         self._refresh_ranges(ranges)
         self._scroll_to_cursor()

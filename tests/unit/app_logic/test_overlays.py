@@ -10,7 +10,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.overlays import LONG_RANGE, RangeIndex, cell_runs
+from reader.overlays import LONG_RANGE, RangeIndex, cell_runs, changed_ranges
 from reader.text import DocumentLayout
 
 ranges_st = st.lists(
@@ -118,3 +118,21 @@ def test_cell_runs_padding_and_wide_glyphs() -> None:
         ("漢", 2),
         ("x", 1),
     ]
+
+
+range_or_none = st.none() | st.tuples(st.integers(0, 50), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@given(range_or_none, range_or_none)
+def test_changed_ranges_cover_every_offset_that_changed(
+    old: tuple[int, int] | None, new: tuple[int, int] | None
+) -> None:
+    def inside(r: tuple[int, int] | None, p: int) -> bool:
+        return r is not None and r[0] <= p < r[1]
+
+    ranges = changed_ranges(old, new)
+    for p in range(80):
+        if inside(old, p) != inside(new, p):
+            assert any(lo <= p < hi for lo, hi in ranges), p
+    if old is not None and new is not None and old[0] == new[0]:  # grown or shrunk at the end only
+        assert all(lo >= min(old[1], new[1]) for lo, _ in ranges)
