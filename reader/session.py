@@ -42,6 +42,24 @@ from reader.text.words import word_at
 Decision = Literal["accept", "reject"]
 
 
+# A title longer than this is cut (the document list shows a row of it at most).
+TITLE_CHARS = 200
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, or "" (without splitting the whole text: a
+    10 MB article in one paragraph is one line)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    return ""
+
+
 def review_order(span: Span) -> tuple[int, int, str]:
     """Reading order of suggestions: by start; of two starting together, the outer one first."""
     return (span.start, -span.end, span.label)
@@ -105,11 +123,12 @@ class Session:
         return cached
 
     def title(self, doc_id: str) -> str:
+        """The document's title (its ``title`` meta field, else its first non-blank line, else its
+        id), cut to TITLE_CHARS code points: the same string on every call."""
         title = self._titles.get(doc_id)
         if title is None:
             doc = self.store.get_document(doc_id)
-            title = str(doc.meta.get("title") or next((ln for ln in doc.text.split("\n") if ln.strip()), doc_id))
-            self._titles[doc_id] = title[:200]
+            title = self._titles[doc_id] = str(doc.meta.get("title") or first_line(doc.text) or doc_id)[:TITLE_CHARS]
         return title
 
     def annotation(self, doc_id: str | None = None) -> Annotation | None:

@@ -31,12 +31,11 @@ class TeamWatch:
         return name != self.me and not is_gold(name)
 
     def follow(self, changes: Changes) -> set[str]:
-        """Take in what ``Store.refresh()`` found; returns the documents whose marks changed (every
-        document in the answers after a reload)."""
+        """Take in what ``Store.refresh()`` found; returns the documents whose marks changed."""
         if changes.reloaded or changes.documents:
-            before = set(self.done)
+            before = self.done
             self._reload()
-            return before | set(self.done)
+            return {d for d in before.keys() | self.done.keys() if before[d] != self.done[d]}
         changed: set[str] = set()
         for doc_id, name in changes.records:
             if self._counts(name) and self._set(doc_id, name):

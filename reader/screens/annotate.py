@@ -239,7 +239,7 @@ class AnnotateScreen(Screen[None]):
         queue_changed = s.follow_claims(changes.claims, everything=everything)
         policy_changed = s.queue is not None and s.queue.policy != policy
         if policy_changed:
-            self._watch_team()  # blind may have changed: the others' figures go or come back
+            self._watch_team()  # blind may have changed: the others' marks and progress come or go
             self.doclist.refresh()
             self._notify("The routing policy changed: the document list follows it.", "warning")
         error = s.queue.policy_error if s.queue is not None else None
@@ -253,11 +253,11 @@ class AnnotateScreen(Screen[None]):
                 self._watch_team()
                 if self.team_watch is not None:
                     self.doclist.refresh()
-            elif self.team_watch.follow(changes):
+            elif marked := self.team_watch.follow(changes):
                 self._others = self.team_watch.summary()
-                self.doclist.refresh()
+                self.doclist.refresh_docs(marked)  # only the rows whose marks changed, if on screen
             if changes.reloaded or any(doc_id == s.doc_id for doc_id, _ in changes.records):
-                self._refresh_spans()
+                self._refresh_spans(only_if_changed=True)
         if queue_changed or policy_changed or changes.records or everything:
             self._status()
 
@@ -304,8 +304,10 @@ class AnnotateScreen(Screen[None]):
             self._notify("This document's text changed after it was labelled: check the spans.", "warning")
         self._status(note)
 
-    def _refresh_spans(self) -> None:
+    def _refresh_spans(self, *, only_if_changed: bool = False) -> None:
         spans = self.session.spans()
+        if only_if_changed and set(spans) == set(self.article.spans):
+            return  # (another process folded the store, or worked on this document: not on our spans)
         self.article.set_spans(spans)
         panel = self.query_one(SpanPanel)
         panel.show_spans(self.article.text, spans)

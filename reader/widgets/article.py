@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Offset, Region, Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from annotations.labels import LabelSchema
@@ -28,9 +29,11 @@ from reader import cursor as cur
 from reader.colours import Quantize
 from reader.cursor import CursorState
 from reader.options import ViewOptions
+from reader.overlays import RangeIndex, cell_runs, changed_ranges
 from reader.text import DocumentLayout, VisualLine
 from reader.text import navigation as nav
 from reader.theme import colour_system, quantizer, schema_inks
+from reader.widgets.scrollbar import StripScrollBar
 
 # Documents up to this size are laid out whole when opened, so the scrollbar is exact from the start;
 # bigger ones are laid out as they are scrolled to.
@@ -130,13 +133,26 @@ class ArticleView(ScrollView, can_focus=True):
         self._state = CursorState()
         self.spans: list[Span] = []
         self.hits: list[tuple[int, int]] = []
+        # Which spans and hits a line shows is found through these, not by a scan of them all.
+        self._span_index = RangeIndex([])
+        self._hit_index = RangeIndex([])
         # Lines are cached by everything that decides how they look (see render_line); this counter
         # stands for the layout itself and is bumped when it is rebuilt.
         self._layout_version = 0
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._dragging = False
-        self._frame: tuple[Offset, int, Style] | None = None  # see render_lines
+        self._frame: _Frame | None = None  # see render_lines
         self._ligature_edges: frozenset[int] = frozenset()  # see _update_boundaries
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scroll bar, drawn faster (reader/widgets/scrollbar.py): a page key moves it."""
+        if self._vertical_scrollbar is None:
+            bar = StripScrollBar(vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _new_layout(self, text: str, width: int) -> DocumentLayout:
         o = self.options
@@ -161,8 +177,8 @@ class ArticleView(ScrollView, can_focus=True):
     def load(self, text: str, spans: list[Span], *, cursor: int = 0) -> None:
         width = max(1, self.scrollable_content_region.width or 80)
         self.layout_engine = self._new_layout(text, width)
-        self.spans = self._ordered(spans)
-        self.hits = []
+        self._set_spans(spans)
+        self._set_hits([])
         self._state = cur.at(min(cursor, max(0, len(text) - 1)))
         self._update_boundaries(recompute=True)
         if len(text) <= EAGER_LAYOUT_CHARS:
@@ -174,12 +190,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_spans(self, spans: list[Span]) -> None:
         changed = set(self.spans) ^ set(spans)
-        self.spans = self._ordered(spans)
+        self._set_spans(spans)
         self._update_boundaries(recompute=True)
         self._refresh_ranges([(s.start, s.end) for s in changed])
 
     def set_hits(self, hits: list[tuple[int, int]]) -> None:
-        self.hits = hits
+        self._set_hits(hits)
         self._update_boundaries(recompute=True)
         self._invalidate()
 
@@ -190,8 +206,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate(layout=True)
         self._scroll_to_cursor()
 
-    def _ordered(self, spans: list[Span]) -> list[Span]:
-        return sorted(spans, key=lambda s: (_GROUP_ORDER.get(self._groups.get(s.label, "entity"), 2), s.start))
+    def _set_spans(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (_GROUP_ORDER.get(self._groups.get(s.label, "entity"), 2), s.start))
+        self._span_index = RangeIndex([(s.start, s.end) for s in self.spans])
+
+    def _set_hits(self, hits: list[tuple[int, int]]) -> None:
+        self.hits = hits
+        self._hit_index = RangeIndex(hits)
 
     @property
     def text(self) -> str:
@@ -259,7 +280,7 @@ class ArticleView(ScrollView, can_focus=True):
         if old.cursor != new.cursor:
             ranges += [(old.cursor, old.cursor + 1), (new.cursor, new.cursor + 1)]
         if old.selection != new.selection:
-            ranges += [r for r in (old.selection, new.selection) if r is not None]
+            ranges += changed_ranges(old.selection, new.selection)
             self._update_boundaries()
         self._refresh_ranges(ranges)
         self._scroll_to_cursor()
@@ -397,10 +418,23 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(CursorMoved(self.cursor, self.selection))
 
     # -- drawing ---------------------------------------------------------------------------------
+    def _new_frame(self) -> _Frame:
+        scroll_x, scroll_y = self.scroll_offset
+        style = self.get_component_rich_style
+        look = _Look(
+            self.scrollable_content_region.width,
+            self.rich_style,
+            style("article--cursor", partial=True),
+            style("article--selection", partial=True),
+            style("article--search", partial=True),
+            style("article--placeholder", partial=True),
+        )
+        return _Frame(scroll_x, scroll_y, look)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of a frame shares is worked out once per frame, not once per line (asking
         # Textual for the widget's style walks the stylesheet: most of a full repaint's time).
-        self._frame = (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
+        self._frame = self._new_frame()
         try:
             strips = super().render_lines(crop)
         finally:
@@ -410,89 +444,119 @@ class ArticleView(ScrollView, can_focus=True):
         return strips
 
     def render_line(self, y: int) -> Strip:
-        frame = self._frame or (self.scroll_offset, self.scrollable_content_region.width, self.rich_style)
-        (scroll_x, scroll_y), width, base = frame
-        index = scroll_y + y
+        frame = self._frame or self._new_frame()
+        look = frame.look
+        index = frame.scroll_y + y
         line = self.layout_engine.line(index)
         if line is None:
             if index == 0:  # an empty document still shows where the cursor is
-                return Strip([Segment(" ", base + self.get_component_rich_style("article--cursor", partial=True))], 1)
-            return Strip.blank(width, base)
+                return Strip([Segment(" ", look.base + look.cursor)], 1)
+            return Strip.blank(look.width, look.base)
         start, end = line.start, line.end
-        cursor_here = start <= self.cursor < end or (start == end == self.cursor)
-        selection = self.selection
-        if selection is not None and not (selection[0] < end and selection[1] > start):
-            selection = None
-        spans = tuple(s for s in self.spans if s.start < end and s.end > start)
-        hits = tuple(h for h in self.hits if h[0] < end and h[1] > start)
-        # Everything that decides how the line looks: a label or a cursor move re-renders only the
-        # lines it touches.
+        cursor = self._state.cursor
+        cursor_here = start <= cursor < end or (start == end == cursor)
+        # The part of the selection on this line: extending it redraws only the lines it reaches.
+        selection = self._state.selection
+        if selection is not None:
+            a, b = selection
+            selection = (max(a, start), min(b, end)) if a < end and b > start else None
+        spans = tuple(self.spans[i] for i in self._span_index.overlapping(start, end))
+        hits = tuple(self.hits[i] for i in self._hit_index.overlapping(start, end))
+        # A line is drawn again only when something that decides how it looks has changed: the
+        # layout and the styles (a new generation of either clears the cache), the frame's width
+        # and styles, and the spans, hits, cursor and selection on the line. A label or a cursor
+        # move draws again only the lines it touches; a page back to lines seen before draws none.
         # (start: until line counts settle, the line at an index can change.)
         key = (
             index,
             start,
             self._layout_version,
-            width,
-            base,
+            look,
             spans,
             hits,
-            self.cursor if cursor_here else None,
+            cursor if cursor_here else None,
             selection,
         )
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._draw_line(line, base, spans, hits, cursor_here, selection)
+            strip = self._draw_line(line, look, spans, hits, cursor if cursor_here else None, selection)
             self._cache[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        if frame.scroll_x or strip.cell_length != look.width:
+            return strip.crop_extend(frame.scroll_x, frame.scroll_x + look.width, look.base)
+        return strip
 
     def _draw_line(
         self,
         line: VisualLine,
-        base: Style,
+        look: _Look,
         spans: tuple[Span, ...],
         hits: tuple[tuple[int, int], ...],
-        cursor_here: bool,
+        cursor: int | None,
         selection: tuple[int, int] | None,
     ) -> Strip:
-        cursor_style = self.get_component_rich_style("article--cursor", partial=True)
-        selection_style = self.get_component_rich_style("article--selection", partial=True)
-        hit_style = self.get_component_rich_style("article--search", partial=True)
-        placeholder_style = self.get_component_rich_style("article--placeholder", partial=True)
-        owners = line.cell_owner
+        """One segment per run of cells that look the same (reader.overlays.cell_runs), drawn in
+        the order spans (boilerplate, quotations, entities), search hits, selection, placeholder,
+        cursor; padded to the frame's width."""
+        base = look.base
+        if cursor is not None and line.start == line.end:  # an empty line: the cursor at its start edge
+            pad = max(0, self.layout_engine.width - 1) if line.direction == "rtl" else 0
+            return Strip(
+                [Segment(" " * pad, base), Segment(" ", base + look.cursor)]
+                if pad
+                else [Segment(" ", base + look.cursor)],
+                pad + 1,
+            )
+        overlays: list[tuple[int, int]] = [(s.start, s.end) for s in spans]
+        layers = [self._span_styles.get((s.label, s.pending), Style()) for s in spans]
+        overlays += hits
+        layers += [look.hit] * len(hits)
+        if selection is not None:
+            overlays.append(selection)
+            layers.append(look.selection)
+        cursor_bit = 0
+        if cursor is not None:
+            overlays.append((cursor, cursor + 1))
+            cursor_bit = 1 << len(overlays)
+        runs = cell_runs(line.glyphs, line.cell_start, line.cell_end, line.cell_owner, line.placeholder, overlays)
+        styles: dict[int, Style] = {0: base}
         segments: list[Segment] = []
-        run_text: list[str] = []
-        run_style: Style | None = None
-        for x, glyph in enumerate(line.glyphs):
-            start, end = line.cell_start[x], line.cell_end[x]
-            if end == start and x in owners:
-                start, end = owners[x]
-            style = base
-            if end > start:
-                for span in spans:
-                    if span.start < end and span.end > start:
-                        style = style + self._span_styles.get((span.label, span.pending), Style())
-                for h0, h1 in hits:
-                    if h0 < end and h1 > start:
-                        style = style + hit_style
-                if selection is not None and selection[0] < end and selection[1] > start:
-                    style = style + selection_style
-                if line.placeholder[x]:
-                    style = style + placeholder_style
-                if cursor_here and start <= self.cursor < end:
-                    style = style + cursor_style
-            if style != run_style and run_text:
-                segments.append(Segment("".join(run_text), run_style))
-                run_text = []
-            run_style = style
-            run_text.append(glyph)
-        if run_text:
-            segments.append(Segment("".join(run_text), run_style))
+        for text, mask in runs:
+            style = styles.get(mask)
+            if style is None:
+                style = base
+                for i, layer in enumerate(layers):
+                    if mask >> (i + 1) & 1:
+                        style = style + layer
+                if mask & 1:
+                    style = style + look.placeholder
+                if mask & cursor_bit:
+                    style = style + look.cursor
+                styles[mask] = style
+            if segments and segments[-1].style == style:
+                segments[-1] = Segment(segments[-1].text + text, style)
+            else:
+                segments.append(Segment(text, style))
         length = line.width
-        if cursor_here and line.start == line.end:  # an empty line: show the cursor at its start edge
-            segments = [Segment(" ", base + cursor_style)]
-            length = 1
-            if line.direction == "rtl":
-                pad = max(0, self.layout_engine.width - 1)
-                segments.insert(0, Segment(" " * pad, base))
-                length += pad
+        if length < look.width:
+            segments.append(Segment(" " * (look.width - length), base))
+            length = look.width
         return Strip(segments, length)
+
+
+class _Look(NamedTuple):
+    """What decides how every line of a frame looks, besides what is on the line itself."""
+
+    width: int
+    base: Style
+    cursor: Style
+    selection: Style
+    hit: Style
+    placeholder: Style
+
+
+class _Frame(NamedTuple):
+    """What every line of one frame shares: the scroll offset and the look."""
+
+    scroll_x: int
+    scroll_y: int
+    look: _Look

@@ -93,6 +93,14 @@ class DocumentList(ScrollView, can_focus=True):
         """Redraw one row (its pending count changed)."""
         self.refresh_line(index - int(self.scroll_offset.y))
 
+    def refresh_docs(self, doc_ids: set[str]) -> None:
+        """Redraw the rows on screen that show these documents (the others answered them): nothing
+        when they are scrolled out of view."""
+        top = int(self.scroll_offset.y)
+        for y, doc_id in enumerate(self.ids[top : top + self.scrollable_content_region.height]):
+            if doc_id in doc_ids:
+                self.refresh_line(y)
+
     def set_current(self, index: int) -> None:
         self.current = self.highlighted = index
         self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)

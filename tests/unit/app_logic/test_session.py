@@ -103,3 +103,24 @@ def test_time_is_recorded_when_leaving_a_document(session: Session, monkeypatch:
     session.go(1)
     annotation = session.store.get_annotation("d0", "ann")
     assert annotation is not None and annotation.seconds_spent == pytest.approx(30.0)
+
+
+def test_title_is_the_same_cut_string_on_every_call(tmp_path: Path) -> None:
+    long_line = "خبر " * 100  # 400 code points
+    store = Store.open(tmp_path / "titles.json")
+    try:
+        store.add_documents(
+            [
+                Document("meta", "نص", meta={"title": long_line}),
+                Document("line", "\n  \n" + long_line + "\nالفقرة الثانية"),
+                Document("blank", " \n\n"),
+            ]
+        )
+        session = Session(store, "ann", SCHEMA)
+        first = {doc_id: session.title(doc_id) for doc_id in ("meta", "line", "blank")}
+        again = {doc_id: session.title(doc_id) for doc_id in ("meta", "line", "blank")}
+        assert first == again
+        assert first["meta"] == first["line"] == long_line[:200]
+        assert first["blank"] == "blank"  # no line with text: the id
+    finally:
+        store.close()
