@@ -252,3 +252,24 @@ def test_label_studio_server_export_with_predictions_imports_them_as_pending_sug
         }
         assert user.answer == "accept" and user.seconds_spent == 120.5
         assert s.annotators() == ["label-studio-user-2"]  # the predictions made nobody's record
+
+
+@pytest.mark.slow
+def test_label_studio_converter_reads_a_task_with_predictions_and_takes_only_the_annotations(
+    decided: Path, tmp_path: Path
+) -> None:
+    converter = pytest.importorskip("label_studio_converter")
+    out = tmp_path / "ls.json"
+    assert main(["export", "--store", str(decided), "--format", "label-studio", "--out", str(out)]) == 0
+    assert any("predictions" in t for t in json.loads(out.read_text(encoding="utf-8")))
+    config = (
+        '<View><Labels name="label" toName="text">'
+        + "".join(f'<Label value="{x}"/>' for x in ("PERSON", "ORGANIZATION", "LOCATION"))
+        + '</Labels><Text name="text" value="$text"/></View>'
+    )
+    c = converter.Converter(config=config, project_dir=str(tmp_path))
+    c.convert_to_json_min(str(out), str(tmp_path / "min"), is_dir=False)
+    rows = json.loads((tmp_path / "min" / "result.json").read_text(encoding="utf-8"))
+    labelled = {(r["id"], r.get("annotator")): sorted(x["text"] for x in r.get("label", [])) for r in rows}
+    # sara's labels only: the pending غزة and the rejected محمود عباس are not in them
+    assert labelled[1, "sara@reader.local"] == ["رام الله", "وزارة الصحة"]
