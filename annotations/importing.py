@@ -13,6 +13,7 @@ What a path is read as (``fmt="auto"``), each format's reading living in its mod
   Studio ``data``, Prodigy ``tokens``/``_input_hash``/``_annotator_id``…, else native) unless
   ``fmt`` names one;
 * ``.conll`` / ``.iob`` / ``.bio``: CoNLL columns; stacked tags (Wojood) are detected;
+* ``.spacy``: a spaCy DocBin; ``.parquet``: the rows ``reader export --format parquet`` writes;
 * anything else needs ``fmt``. A FIFO (``<(zcat x.jsonl.gz)``) is read as a stream.
 
 Every record is validated while streaming (:mod:`annotations.userfiles` for the files,
@@ -53,7 +54,9 @@ from annotations.userfiles import (
 FORMATS_CHOICES: tuple[str, ...] = ("auto", "text", *IMPORT_FORMATS)
 RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json")
 COLUMN_SUFFIXES = (".conll", ".iob", ".bio")
-WALKED_SUFFIXES = (".txt", ".ann", *RECORD_SUFFIXES, *COLUMN_SUFFIXES)
+# whole-file formats known by their suffix alone (spaCy DocBin, Parquet)
+BINARY_SUFFIXES = {suffix: name for name in ("spacy", "parquet") for suffix in REGISTRY[name].file_suffixes}
+WALKED_SUFFIXES = (".txt", ".ann", *RECORD_SUFFIXES, *COLUMN_SUFFIXES, *BINARY_SUFFIXES)
 
 Invalid = Callable[[UserError], None]
 Note = Callable[[str, str], None]  # (file, message)
@@ -145,7 +148,12 @@ def file_kind(path: Path, fmt: str) -> str:
 
         with open_text_lines(path) as lines:
             return "conll-nested" if sniff_nested(lines) else "conll"
-    raise UserError("unknown kind of file (expected .txt, .ann, .jsonl, .json or .conll); use --format", path=str(path))
+    if suffix in BINARY_SUFFIXES:
+        return BINARY_SUFFIXES[suffix]
+    raise UserError(
+        "unknown kind of file (expected .txt, .ann, .jsonl, .json, .conll, .spacy or .parquet); use --format",
+        path=str(path),
+    )
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,18 +1,16 @@
-"""A small reader for the Wojood NER files (SinaLab/ArabicNER, MIT): one token per line followed by
-its stacked IOB2 tags (outer entity first), a blank line between sentences.
+"""Wojood NER files (SinaLab/ArabicNER, MIT) for the benchmarks: one token per line followed by its
+stacked IOB2 tags (outer entity first), a blank line between sentences.
 
-Only the outer layer (the first tag column) is used: the benchmark's protocol. The project's nested
-CoNLL reader (``annotations.formats.conll_nested.read_file``) reads these files into documents with
-the spans of *every* layer, without saying which column each came from; taking the longest spans
-from it is not the same (an inner-column span with no outer one, one range tagged UNIT in the first
-column and QUANTITY in the second: two differences over the two files), so the benchmark reads the
-first column itself. Importing Wojood into a store goes through that reader (`reader import`).
+Only the outer layer (the first tag column) is used: the benchmark's protocol. The sentences and
+their layers come from the project's nested CoNLL reader
+(``annotations.formats.conll_nested.read_layers_file``), the one `reader import` uses.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from annotations.formats.conll_nested import read_layers_file
 from annotations.model import Span
 from annotations.tagger.training import Example
 from annotations.tagger.words import entities
@@ -21,23 +19,8 @@ Sentence = list[tuple[str, str]]  # (token, outer tag)
 
 
 def read_sentences(path: Path) -> list[Sentence]:
-    sents: list[Sentence] = []
-    cur: Sentence = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                if cur:
-                    sents.append(cur)
-                    cur = []
-                continue
-            word, *tags = line.split(" ")
-            if not word:
-                raise ValueError(f"{path}:{n}: empty token")
-            cur.append((word, tags[0] if tags else "O"))
-    if cur:
-        sents.append(cur)
-    return sents
+    """Each sentence's tokens with their outer-layer tag."""
+    return [list(zip(s.tokens, s.layer(0), strict=True)) for s in read_layers_file(path)]
 
 
 def documents(sents: list[Sentence], prefix: str, per_doc: int = 20) -> list[Example]:

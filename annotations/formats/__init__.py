@@ -166,6 +166,8 @@ def export(
         raise UserError(f"{fmt} export writes a file, not a directory")
     if fmt == "parquet":
         options = dataclasses.replace(options, labels_seen=_labels_seen(store, options), notes=options.notes)
+    if fmt == "label-studio" and options.include_pending and not options.gold:
+        options = dataclasses.replace(options, suggestions=store.suggestions, notes=options.notes)
     recs = gold(store, options, warn, on_progress) if options.gold else records(store, options, warn, on_progress)
     if fmt in ("doccano", "label-studio"):
         recs = _offsets_notes(f, options, recs)

@@ -70,11 +70,7 @@ def read_columns(
     doc: _Pending | None = None
     delimited: bool | None = None
     sentence: list[tuple[str, list[str], int]] = []
-    for lineno, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
-        if lineno == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        stripped = line.strip()
+    for lineno, stripped, fields, comment in _lines(lines):
         if not stripped:
             if sentence:
                 assert doc is not None
@@ -84,10 +80,6 @@ def read_columns(
                     yield _finish(doc, where)
                     doc = None
             continue
-        fields = stripped.split()
-        comment = _COMMENT.fullmatch(stripped) if fields[0] == "#" else None
-        if comment is not None and all(is_tag(f) for f in fields[1:]):
-            comment = None  # "# O", "# B-X I-Y": a "#" token with its tags
         if delimited is None:
             delimited = fields[0] == DOCSTART or comment is not None
         if fields[0] == DOCSTART or comment is not None:
@@ -114,13 +106,7 @@ def read_columns(
                     raise UserError(f'"# {key}" given twice for one document', path=where, line=lineno)
                 doc.comments[key] = value
             continue
-        if len(fields) < 2:
-            raise UserError(f"expected a token and its tag, got {stripped!r}", path=where, line=lineno)
-        tags = fields[-1:] if columns == "last" else fields[1:]
-        for tag in tags:
-            if not is_tag(tag):
-                hint = "" if columns == "last" else " (CoNLL-2003 columns: use --format conll)"
-                raise UserError(f"{tag!r} is not an IOB2 tag (O, B-LABEL or I-LABEL){hint}", path=where, line=lineno)
+        tags = _tags(fields, stripped, columns, where, lineno)
         if doc is None:
             doc = _Pending(lineno)
         sentence.append((fields[0], tags, lineno))
@@ -129,6 +115,76 @@ def read_columns(
         doc.sentences.append(sentence)
     if doc is not None and (doc.has_tokens() or doc.comments):
         yield _finish(doc, where)
+
+
+def _lines(lines: Iterable[str]) -> Iterator[tuple[int, str, list[str], re.Match[str] | None]]:
+    """Each line with its number, stripped text, fields and, for a ``# key = value`` line, the match."""
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if lineno == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        stripped = line.strip()
+        fields = stripped.split()
+        comment = _COMMENT.fullmatch(stripped) if fields and fields[0] == "#" else None
+        if comment is not None and all(is_tag(f) for f in fields[1:]):
+            comment = None  # "# O", "# B-X I-Y": a "#" token with its tags
+        yield lineno, stripped, fields, comment
+
+
+def _tags(fields: list[str], stripped: str, columns: Literal["all", "last"], where: str, lineno: int) -> list[str]:
+    """A token line's tags, checked."""
+    if len(fields) < 2:
+        raise UserError(f"expected a token and its tag, got {stripped!r}", path=where, line=lineno)
+    tags = fields[-1:] if columns == "last" else fields[1:]
+    for tag in tags:
+        if not is_tag(tag):
+            hint = "" if columns == "last" else " (CoNLL-2003 columns: use --format conll)"
+            raise UserError(f"{tag!r} is not an IOB2 tag (O, B-LABEL or I-LABEL){hint}", path=where, line=lineno)
+    return tags
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedSentence:
+    """One sentence of a column file as it is written: its tokens and each token's tags (outer first)."""
+
+    tokens: list[str]
+    tags: list[list[str]]
+    line: int  # the sentence's first line in the file
+
+    @property
+    def depth(self) -> int:
+        """The number of tag columns of the most deeply tagged token (at least 1)."""
+        return max((len(t) for t in self.tags), default=0) or 1
+
+    def layer(self, k: int) -> list[str]:
+        """Layer ``k`` (0: the outermost): each token's k-th tag, ``O`` where it has fewer."""
+        return [t[k] if k < len(t) else "O" for t in self.tags]
+
+    def layers(self) -> list[list[str]]:
+        return [self.layer(k) for k in range(self.depth)]
+
+
+def read_sentences(
+    lines: Iterable[str], *, where: str = "<conll>", columns: Literal["all", "last"] = "all"
+) -> Iterator[TaggedSentence]:
+    """The sentences of a column file with their tags as written (``-DOCSTART-`` lines and ``# key =
+    value`` headers skipped): what trains or scores a tagger layer by layer. Tags are checked as
+    :func:`read_columns` checks them; raises UserError naming the line."""
+    tokens: list[str] = []
+    tags: list[list[str]] = []
+    first = 0
+    for lineno, stripped, fields, comment in _lines(lines):
+        if not stripped or fields[0] == DOCSTART or comment is not None:
+            if tokens:
+                yield TaggedSentence(tokens, tags, first)
+                tokens, tags = [], []
+            continue
+        if not tokens:
+            first = lineno
+        tags.append(_tags(fields, stripped, columns, where, lineno))
+        tokens.append(fields[0])
+    if tokens:
+        yield TaggedSentence(tokens, tags, first)
 
 
 def _finish(doc: _Pending, where: str) -> ColumnDocument:

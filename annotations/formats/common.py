@@ -36,6 +36,9 @@ class ExportOptions:
     single: bool = False
     # what a writer left out or wants summed up once at the end (message -> count); export() reports it
     notes: Counter[str] = field(default_factory=Counter, compare=False)
+    # the shared suggestions of a document (filled in by export() for a format that writes a document's
+    # suggestions even when no selected record shows them: Label Studio's predictions)
+    suggestions: Callable[[str], list[Span]] | None = field(default=None, compare=False)
 
     def groups(self) -> LabelSchema:
         return self.schema if self.schema is not None else LabelSchema.default()
@@ -152,6 +155,21 @@ def flat(records: Iterator[Record]) -> Iterator[tuple[Document, Annotation | Non
 def offset_map(doc: Document, options: ExportOptions) -> OffsetMap:
     """Converts this document's code-point offsets to the unit the export writes."""
     return OffsetMap(doc.text, options.offsets)  # type: ignore[arg-type]
+
+
+def span_object(doc: Document, ann: Annotation | None, span: Span, omap: OffsetMap) -> dict[str, Any]:
+    """A span as this tool writes it in JSON (every field it has, its text re-sliced, offsets in the
+    export's unit): native spans, and every format's list of rejected suggestions."""
+    d = span.to_dict()
+    d["text"] = span_text(doc, ann, span)
+    d["start"] = omap.from_codepoint(span.start, where(doc, ann))
+    d["end"] = omap.from_codepoint(span.end, where(doc, ann))
+    return d
+
+
+def rejected_objects(doc: Document, ann: Annotation | None, omap: OffsetMap) -> list[dict[str, Any]]:
+    """The suggestions ``ann``'s annotator decided against, as span objects (empty without any)."""
+    return [span_object(doc, ann, s, omap) for s in sorted(ann.rejected)] if ann is not None else []
 
 
 def where(doc: Document, ann: Annotation | None) -> str:

@@ -17,9 +17,12 @@ starts with ``# id = …``, ``# annotator = …``, ``# answer = …``, ``# meta 
 ``# text = "json"`` (the exact text) lines, and importing gives back the same documents, offsets,
 annotators and answers.
 
-Two pure functions for code that trains or evaluates on these files:
+Pure functions for code that trains or evaluates on these files:
 
 * :func:`read_nested_conll` -- lines in, documents with their text and spans out;
+* :func:`read_layers` (:func:`read_layers_file`) -- lines in, sentences out with their tokens and each
+  token's tags as written (``.layer(k)``: layer k's tag per token, ``O`` where it has fewer; 0 is the
+  outer layer), for a tagger trained or scored on one layer;
 * :func:`nested_tags` -- a text and its spans in, tokens and their stacked tags out
   (``.tags`` per token, outer first; ``.layers()`` per layer).
 """
@@ -32,14 +35,25 @@ from typing import TextIO
 
 from annotations.errors import UserError
 from annotations.formats.base import Format, Item, ReadContext
-from annotations.formats.columns import ColumnDocument, read_columns, read_items
+from annotations.formats.columns import ColumnDocument, TaggedSentence, read_columns, read_items, read_sentences
 from annotations.formats.common import ExportOptions, Record, Warn, flat, kept_spans, span_text
 from annotations.formats.iob import Encoded, Unalignable, encode_nested, sentence_groups
 from annotations.model import Annotation, Document, Span
 
 NAME = "conll-nested"
 
-__all__ = ["NAME", "header", "lines", "nested_tags", "read_file", "read_nested_conll", "write"]
+__all__ = [
+    "NAME",
+    "TaggedSentence",
+    "header",
+    "lines",
+    "nested_tags",
+    "read_file",
+    "read_layers",
+    "read_layers_file",
+    "read_nested_conll",
+    "write",
+]
 
 
 def read_nested_conll(lines: Iterable[str], *, where: str = "<conll>") -> Iterator[ColumnDocument]:
@@ -54,6 +68,20 @@ def read_file(path: str | Path) -> Iterator[ColumnDocument]:
 
     with open_text_lines(path) as fh:
         yield from read_nested_conll(fh, where=str(path))
+
+
+def read_layers(lines: Iterable[str], *, where: str = "<conll>") -> Iterator[TaggedSentence]:
+    """Sentences with their tokens and stacked tags as the file writes them (outer first); document
+    headers (``-DOCSTART-``, ``# key = value``) are skipped. Raises UserError naming the line."""
+    return read_sentences(lines, where=where, columns="all")
+
+
+def read_layers_file(path: str | Path) -> Iterator[TaggedSentence]:
+    """:func:`read_layers` over a UTF-8 file."""
+    from annotations.userfiles import open_text_lines
+
+    with open_text_lines(path) as fh:
+        yield from read_layers(fh, where=str(path))
 
 
 def nested_tags(text: str, spans: Iterable[Span]) -> Encoded:

@@ -1,7 +1,10 @@
 """doccano sequence-labelling JSONL.
 
-Writing: ``{"id", "text", "label": [[start, end, "LABEL"], ...], "meta", "annotator", "answer"}``, one
-line per (document, annotator); doccano's importer keeps the extra keys as the example's metadata.
+Writing: ``{"id", "text", "label": [[start, end, "LABEL"], ...], "meta", "annotator", "answer",
+"rejected"?}``, one line per (document, annotator); doccano's importer keeps the extra keys as the
+example's metadata. ``rejected`` (only when there are any) lists the suggestions the annotator decided
+against as span objects (``start``, ``end``, ``label``, ``text``, ``origin``…); reading it back means
+suggesting again does not bring them back.
 
 Reading: ``"label": [[start, end, "LABEL"]]`` (doccano's import format) or ``"entities": [{"id",
 "start_offset", "end_offset", "label"}]`` (its export format, with ``"relations"``). Relations, comments
@@ -30,6 +33,7 @@ from annotations.formats.common import (
     jsonl,
     kept_spans,
     offset_map,
+    rejected_objects,
     span_text,
     where,
 )
@@ -51,6 +55,9 @@ def record(doc: Document, ann: Annotation | None, options: ExportOptions | None 
     if ann is not None:
         d["annotator"] = ann.annotator
         d["answer"] = ann.answer
+        decided = rejected_objects(doc, ann, omap)
+        if decided:
+            d["rejected"] = decided
     return d
 
 
@@ -93,13 +100,14 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
         value = obj.get(key)
         if isinstance(value, list) and value:
             ctx.note(f"{what} are not imported (this tool has spans only)", len(value))
+    decided = rec.rejected(obj, "rejected", doc.text, ctx, offsets)
     answer = obj.get("answer")
     if answer is not None and answer not in ANSWERS:
         raise UserError(f'unknown "answer" {str(answer)[:20]!r} (expected one of {", ".join(ANSWERS)} or null)')
     who = ctx.annotator if obj.get("annotator") is None else rec.name_of(obj["annotator"], "annotator")
-    if not spans and answer is None:
+    if not spans and not decided and answer is None:
         return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer)]
+    return doc, [ImportedAnnotation(who, spans, answer, rejected=decided)]
 
 
 FORMAT = Format(

@@ -7,19 +7,29 @@ For a labelling config ``<Labels name="label" toName="text">`` over ``<Text name
                        "lead_time": 42.5, "created_at": ISO, "updated_at": ISO,
                        "result": [{"id": "s1", "from_name": "label", "to_name": "text", "type": "labels",
                                    "value": {"start", "end", "text", "labels": [L]}}],
-                       "meta": {"annotator": "sara", "answer": "accept"}}]}]
+                       "meta": {"annotator": "sara", "answer": "accept", "rejected": [span, …]}}],
+      "predictions": [{"model_version": "gazetteer", "score": 0.61,
+                       "result": [{"id": "p1", …, "value": {…}, "score": 0.61}]}]}]
 
 Label Studio's own fields carry what an annotator decided, because its server drops an annotation's
 ``meta``: the task has an integer ``id`` (label-studio-converter needs one); ``completed_by`` names the
 annotator by email (an annotator name without "@" gets ``@reader.local``; Label Studio matches it to a
 user with that email, so create them, or name annotators by their email); ``was_cancelled`` is our
 "skip" (every other answer is a submitted annotation); ``lead_time`` the seconds spent. ``meta`` keeps
-the exact annotator and answer for our own round trips.
+the exact annotator and answer, and the suggestions the annotator decided against (``rejected``), for
+our own round trips.
+
+Pending suggestions are the task's ``predictions`` (Label Studio's pre-annotations, shown for review and
+never counted as an annotation): one prediction per suggester rule (``model_version``), each region's
+``score`` its confidence, the prediction's ``score`` the lowest of them. They are written by default
+(``--no-include-pending`` leaves them out); annotation results hold decided spans only.
 
 Reading takes the annotator from ``meta.annotator``, else ``completed_by`` (an email, or
 ``label-studio-user-N`` for Label Studio's numeric user ids); the answer from ``meta.answer``, else
-``was_cancelled`` (cancelled: skip; submitted: accept). Results other than text ``labels`` (choices,
-text areas, relations) and predictions are not imported, and the import says how many it saw.
+``was_cancelled`` (cancelled: skip; submitted: accept). ``predictions`` become pending suggestions of
+the store's shared layer, never labels (rule: ``model_version``; confidence: the region's ``score``, else
+the prediction's, when it is within 0..1). Results other than text ``labels`` (choices, text areas,
+relations) are not imported, and the import says how many it saw.
 Label Studio's browser counts offsets in UTF-16 code units: use ``--offsets utf16`` for text with emoji.
 """
 
@@ -40,12 +50,15 @@ from annotations.formats.common import (
     from_label_studio,
     kept_spans,
     offset_map,
+    rejected_objects,
     span_text,
     to_label_studio,
     where,
 )
+from annotations.formats.offsets import OffsetMap
 from annotations.model import Annotation, Document, Span
 from annotations.store import ImportedAnnotation
+from annotations.userfiles import check_value
 
 NAME = "label-studio"
 EMAIL_DOMAIN = "reader.local"
@@ -59,6 +72,52 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
 
 
+def _result(rid: str, doc: Document, ann: Annotation | None, s: Span, omap: OffsetMap) -> dict[str, Any]:
+    at = where(doc, ann)
+    value = {
+        "start": omap.from_codepoint(s.start, at),
+        "end": omap.from_codepoint(s.end, at),
+        "text": span_text(doc, ann, s),
+        "labels": [s.label],
+    }
+    return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+
+
+def predictions(doc: Document, anns: list[Annotation], options: ExportOptions, omap: OffsetMap) -> list[dict[str, Any]]:
+    """The task's pending suggestions as Label Studio predictions, one per rule (``model_version``),
+    each region with its ``score`` (the suggester's confidence) and the prediction's ``score`` the
+    lowest of them (Label Studio sorts tasks by it: least sure first). Pending means: for one of the
+    task's records at least (every suggestion of the document if it has none)."""
+    found: dict[tuple[int, int, str], tuple[Annotation | None, Span]] = {}
+    for ann in anns:
+        for s in sorted(ann.spans):
+            if s.pending:
+                found.setdefault(s.key, (ann, s))
+    if not anns and options.suggestions is not None:
+        for s in sorted(options.suggestions(doc.id)):
+            found.setdefault(s.key, (None, s))
+    by_rule: dict[str | None, list[tuple[Annotation | None, Span]]] = {}
+    for owner, s in found.values():
+        by_rule.setdefault(s.rule, []).append((owner, s))
+    out = []
+    n = 0
+    for rule, items in by_rule.items():
+        result = []
+        for owner, s in items:
+            n += 1
+            region = _result(f"p{n}", doc, owner, s, omap)
+            if s.confidence is not None:
+                region["score"] = s.confidence
+            result.append(region)
+        prediction: dict[str, Any] = {"model_version": rule} if rule is not None else {}
+        scores = [s.confidence for _, s in items if s.confidence is not None]
+        if scores:
+            prediction["score"] = min(scores)
+        prediction["result"] = result
+        out.append(prediction)
+    return out
+
+
 def task(
     doc: Document, anns: list[Annotation], options: ExportOptions | None = None, task_id: int = 1
 ) -> dict[str, Any]:
@@ -67,17 +126,14 @@ def task(
     annotations = []
     n = 0
     for k, ann in enumerate(anns, 1):
-        at = where(doc, ann)
         result = []
-        for s in kept_spans(ann, options.include_pending):
+        for s in kept_spans(ann, include_pending=False):  # suggestions go in predictions, never in results
             n += 1
-            value = {
-                "start": omap.from_codepoint(s.start, at),
-                "end": omap.from_codepoint(s.end, at),
-                "text": span_text(doc, ann, s),
-                "labels": [s.label],
-            }
-            result.append({"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value})
+            result.append(_result(f"s{n}", doc, ann, s, omap))
+        meta: dict[str, Any] = {"annotator": ann.annotator, "answer": ann.answer}
+        decided = rejected_objects(doc, ann, omap)
+        if decided:
+            meta["rejected"] = decided
         annotations.append(
             {
                 "id": task_id * 1000 + k,
@@ -88,10 +144,19 @@ def task(
                 "created_at": _iso(ann.created),
                 "updated_at": _iso(ann.updated),
                 "result": result,
-                "meta": {"annotator": ann.annotator, "answer": ann.answer},
+                "meta": meta,
             }
         )
-    return {"id": task_id, "data": {"text": doc.text, "id": doc.id, "meta": doc.meta}, "annotations": annotations}
+    out: dict[str, Any] = {
+        "id": task_id,
+        "data": {"text": doc.text, "id": doc.id, "meta": doc.meta},
+        "annotations": annotations,
+    }
+    if options.include_pending:
+        found = predictions(doc, anns, options, omap)
+        if found:
+            out["predictions"] = found
+    return out
 
 
 def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
@@ -143,11 +208,60 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
         seconds = rec.number(a, "lead_time") or 0.0
         created = rec.timestamp(a.get("created_at"), "created_at")
         updated = rec.timestamp(a.get("updated_at"), "updated_at")
-        out.append(ImportedAnnotation(who, spans, answer, created, updated, max(seconds, 0.0)))
-    predictions = rec.listed(obj, "predictions")
-    if predictions:
-        ctx.note("Label Studio predictions are not imported (annotations only)", len(predictions))
+        decided = rec.rejected(meta, "rejected", text, ctx, offsets)
+        out.append(ImportedAnnotation(who, spans, answer, created, updated, max(seconds, 0.0), decided))
+    suggested = _predictions(obj, text, ctx, offsets)
+    if suggested:
+        # suggestions go to the store's shared layer whoever's record carries them (one for the
+        # importing annotator if the task has none: it holds nothing else and makes no record)
+        if out:
+            out[0].spans.extend(suggested)
+        else:
+            out.append(ImportedAnnotation(ctx.annotator, suggested))
     return doc, out
+
+
+def _predictions(obj: dict[str, Any], text: str, ctx: ReadContext, offsets: rec.Offsets) -> list[Span]:
+    """A task's predictions as pending suggestions (never labels): ``model_version`` is the rule, the
+    region's ``score`` (else the prediction's) the confidence when it is a probability (0..1)."""
+    out: list[Span] = []
+    for i, p in enumerate(rec.listed(obj, "predictions"), 1):
+        what = f"prediction #{i}"
+        if not isinstance(p, dict):
+            raise UserError(f"{what}: expected an object")
+        version = p.get("model_version")
+        rule = None
+        if version is not None and version != "":
+            rule = str(version)
+            check_value(rule, what)
+        overall = rec.number(p, "score")
+        for j, r in enumerate(rec.listed(p, "result"), 1):
+            where_ = f"{what}, result #{j}"
+            if not isinstance(r, dict):
+                raise UserError(f"{where_}: expected an object")
+            value = r.get("value")
+            if r.get("type") != "labels" or not isinstance(value, dict):
+                ctx.note(f'Label Studio prediction results of type "{str(r.get("type"))[:20]}" are not imported')
+                continue
+            if "start" not in value or "end" not in value:
+                raise UserError(f'{where_}: no "start"/"end" in "value"')
+            start, end = offsets.span(value["start"], value["end"], where_)
+            rec.check_text(value.get("text"), text, start, end, where_, (value["start"], value["end"]))
+            labels = value.get("labels")
+            if not isinstance(labels, list) or not labels:
+                raise UserError(f'{where_}: "labels" must be a non-empty list')
+            score = rec.number(r, "score")
+            if score is None:
+                score = rec.number(value, "score")
+            if score is None:
+                score = overall
+            if score is not None and not 0.0 <= score <= 1.0:
+                ctx.note("Label Studio prediction scores outside 0..1 are not kept as confidences")
+                score = None
+            for lab in labels:
+                label = rec.label_of(lab, ctx, where_)
+                out.append(Span(start, end, label, origin="suggested", pending=True, rule=rule, confidence=score))
+    return out
 
 
 def _annotator(from_meta: Any, completed_by: Any, ctx: ReadContext, what: str) -> str:

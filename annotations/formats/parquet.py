@@ -11,17 +11,25 @@ offsets unless ``--offsets`` says otherwise), ``tokens`` with ``token_start``/``
 gives a dataset whose ``features["ner_tags"].feature.names`` decodes the tags. Entity spans that
 overlap one already tagged are left out of ``ner_tags`` (they stay in ``spans``) and counted in the
 export's report. Needs pyarrow: ``pip install 'reader-arabic[parquet]'``. Rows are written in row
-groups of 1,000 as they stream.
+groups of 1,000 as they stream. The file's metadata also says the offset unit of ``spans``
+(``{"reader": {"offsets": …}}``).
+
+Reading takes the rows this export writes (``id``, ``text``, ``annotator``, ``answer``, ``meta``,
+``spans`` with their origin and pending state; ``tokens`` and ``ner_tags`` follow from them and are not
+read), row group by row group, offsets in the unit the file says (``--offsets`` overrides it). A row
+without an annotator and without spans or answer is a document alone.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from annotations.errors import UserError
-from annotations.formats.base import Format
+from annotations.formats import reading as rec
+from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import (
     ExportOptions,
     Record,
@@ -34,6 +42,9 @@ from annotations.formats.common import (
     where,
 )
 from annotations.formats.iob import Unalignable, encode_flat
+from annotations.formats.offsets import UNITS
+from annotations.model import ANSWERS, Document
+from annotations.store import ImportedAnnotation
 
 NAME = "parquet"
 BATCH = 1000
@@ -124,7 +135,7 @@ def write(records: Iterator[Record], out: IO[bytes], options: ExportOptions, war
             ("token_end", pa.list_(pa.int64())),
             ("ner_tags", pa.list_(pa.int64())),
         ],
-        metadata={"huggingface": json.dumps(_features(names))},
+        metadata={"huggingface": json.dumps(_features(names)), "reader": json.dumps({"offsets": options.offsets})},
     )
     writer = pq.ParquetWriter(out, schema)
     rows: list[dict[str, Any]] = []
@@ -177,11 +188,77 @@ def write(records: Iterator[Record], out: IO[bytes], options: ExportOptions, war
     return n
 
 
+COLUMNS = ("id", "text", "annotator", "answer", "meta", "spans")
+
+
+def read_file(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:
+    """The rows of a Parquet file written by this export, one import item each."""
+    require_pyarrow()
+    import pyarrow.parquet as pq
+
+    name = str(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid (a ValueError) or OSError on a damaged file
+        yield UserError(f"not a Parquet file, or a damaged one: {exc}", path=name)
+        return
+    missing = [c for c in COLUMNS if c not in pf.schema_arrow.names]
+    if missing:
+        yield UserError(
+            f"no {', '.join(repr(c) for c in missing)} column: not a Parquet file written by `reader export "
+            "--format parquet` (its columns: " + ", ".join(COLUMNS) + ")",
+            path=name,
+        )
+        return
+    ours = (pf.schema_arrow.metadata or {}).get(b"reader")
+    if ours is not None and not ctx.offsets_given:
+        try:
+            unit = json.loads(ours).get("offsets")
+        except (ValueError, AttributeError):
+            unit = None
+        if unit in UNITS:
+            ctx.offsets = unit
+            ctx.offsets_given = True  # the file says its unit: no warning that the choice matters
+    n = 0
+    try:
+        for batch in pf.iter_batches(batch_size=BATCH, columns=list(COLUMNS)):
+            for row in batch.to_pylist():
+                n += 1
+                try:
+                    yield _item(row, ctx)
+                except UserError as err:
+                    yield UserError(f"row {n}: {err.message}", path=name)
+    except OSError as exc:
+        yield UserError(f"cannot read row {n + 1} on: {exc}", path=name)
+
+
+def _item(row: dict[str, Any], ctx: ReadContext) -> Item:
+    text = rec.text_of(row)
+    meta: Any = None
+    if row.get("meta") is not None:
+        try:
+            meta = json.loads(row["meta"])
+        except (TypeError, ValueError) as exc:
+            raise UserError(f'"meta" is not a JSON object: {exc}') from None
+    doc = Document(rec.doc_id(row.get("id"), text), text, source=ctx.source, meta=rec.meta_of(meta))
+    offsets = rec.Offsets(text, ctx, ambiguous=False)
+    spans = [rec.full_span(s, text, ctx, offsets, f"span #{i}") for i, s in enumerate(rec.listed(row, "spans"), 1)]
+    answer = row.get("answer")
+    if answer is not None and answer not in ANSWERS:
+        raise UserError(f'unknown "answer" {str(answer)[:20]!r} (expected one of {", ".join(ANSWERS)} or null)')
+    who = ctx.annotator if row.get("annotator") is None else rec.name_of(row["annotator"], "annotator")
+    if not spans and answer is None:
+        return doc, []
+    return doc, [ImportedAnnotation(who, spans, answer)]
+
+
 FORMAT = Format(
     name=NAME,
     summary="Parquet for Hugging Face datasets: spans, tokens, BIO ner_tags as ClassLabel (needs pyarrow)",
     output="binary",
     write=write,
     suffix=".parquet",
+    read_file=read_file,
+    file_suffixes=(".parquet",),
     offsets=True,
 )

@@ -13,6 +13,9 @@
   answers on one text stay two records.
 * Answers: skip is ``ignore``; flag is ``ignore`` with ``"_flagged": true``; reading, a flagged task is
   "flag". No answer, no ``"answer"`` key.
+* ``rejected`` (only when there are any): the suggestions the annotator decided against, as span
+  objects (``start``, ``end``, ``label``, ``text``, ``origin``, ``rule``?, ``confidence``?). Prodigy keeps
+  a task's extra keys; reading them back means suggesting again does not bring those back.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from annotations.formats.common import (
     jsonl,
     kept_spans,
     offset_map,
+    rejected_objects,
     span_text,
     stable_hash,
     to_prodigy,
@@ -92,6 +96,9 @@ def record(doc: Document, ann: Annotation | None, options: ExportOptions | None 
             d["answer"] = answer
         if flagged:
             d["_flagged"] = True
+        decided = rejected_objects(doc, ann, omap)
+        if decided:
+            d["rejected"] = decided
     return d
 
 
@@ -121,6 +128,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
         start, end = offsets.span(s["start"], s["end"], what)
         rec.check_text(s.get("text"), doc.text, start, end, what, (s["start"], s["end"]))
         spans.append(rec.imported_span(start, end, rec.label_of(s["label"], ctx, what)))
+    decided = rec.rejected(obj, "rejected", doc.text, ctx, offsets)
     answer = from_prodigy(obj.get("answer"), obj.get("_flagged"))
     who = ctx.annotator
     for key in ("_annotator_id", "_session_id"):
@@ -129,9 +137,9 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
             break
     if obj.get("_view_id") not in (None, "ner_manual", "spans_manual"):
         ctx.note(f'Prodigy tasks of view "{str(obj["_view_id"])[:20]}" imported as manual annotations')
-    if not spans and answer is None:
+    if not spans and not decided and answer is None:
         return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer)]
+    return doc, [ImportedAnnotation(who, spans, answer, rejected=decided)]
 
 
 FORMAT = Format(

@@ -11,7 +11,7 @@ from typing import Any
 from annotations.errors import UserError
 from annotations.formats.base import ReadContext
 from annotations.formats.offsets import UNITS, OffsetMap, differences
-from annotations.model import Document, Span, derive_id
+from annotations.model import ORIGINS, Document, Span, derive_id
 from annotations.userfiles import check_value
 
 
@@ -151,3 +151,44 @@ def listed(obj: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(value, list):
         raise UserError(f'"{key}" must be a list')
     return value
+
+
+def full_span(s: Any, text: str, ctx: ReadContext, offsets: Offsets, what: str) -> Span:
+    """A span object as this tool writes it (``start``, ``end``, ``label``, ``text``?, ``origin``?,
+    ``pending``?, ``note``?, ``rule``?, ``confidence``?): everything it says is kept."""
+    if not isinstance(s, dict):
+        raise UserError(f"{what}: expected an object")
+    for k in ("start", "end", "label"):
+        if k not in s:
+            raise UserError(f'{what}: no "{k}"')
+    start, end = offsets.span(s["start"], s["end"], what)
+    label = label_of(s["label"], ctx, what)
+    check_text(s.get("text"), text, start, end, what, (s["start"], s["end"]))
+    origin = s.get("origin", "imported")
+    if origin not in ORIGINS:
+        raise UserError(f"{what}: unknown origin {str(origin)[:20]!r}")
+    pending = s.get("pending", False)
+    if not isinstance(pending, bool):
+        raise UserError(f'{what}: "pending" must be true or false')
+    note, rule = s.get("note"), s.get("rule")
+    for v, k in ((note, "note"), (rule, "rule")):
+        if v is not None:
+            if not isinstance(v, str):
+                raise UserError(f'{what}: "{k}" must be a string')
+            check_value(v, what)
+    confidence = number(s, "confidence")
+    if confidence is not None and not 0.0 <= confidence <= 1.0:
+        raise UserError(f'{what}: "confidence" must be between 0 and 1')
+    return Span(start, end, label, origin=origin, pending=pending, note=note, rule=rule, confidence=confidence)
+
+
+def rejected(obj: dict[str, Any], key: str, text: str, ctx: ReadContext, offsets: Offsets) -> list[Span]:
+    """The suggestions a record says its annotator decided against (``key``: span objects as
+    :func:`full_span` reads them; without an ``origin``, a suggestion's)."""
+    from dataclasses import replace
+
+    out = []
+    for i, s in enumerate(listed(obj, key), 1):
+        span = full_span(s, text, ctx, offsets, f"rejected suggestion #{i}")
+        out.append(span if isinstance(s, dict) and "origin" in s else replace(span, origin="suggested"))
+    return out

@@ -11,18 +11,29 @@
 The export ends with an alignment report (documents, spans, entities, overlaps left to doc.spans).
 spaCy is an optional dependency: ``pip install 'reader-arabic[spacy]'``. The DocBin is built in
 memory and written at the end.
+
+Reading a ``.spacy`` file gives one document per Doc (its text exactly), its spans the union of
+``doc.ents`` and every ``doc.spans`` group (whatever the keys: a spancat's ``sc`` too), each once;
+``user_data`` ``id``, ``annotator``, ``answer`` and ``meta`` when the file has them (ours does), else an
+id derived from the text and the importing annotator. What a DocBin holds beyond that (token
+attributes, categories, entity links) is not imported; categories are reported. A DocBin is read
+whole (spaCy has no streaming reader).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from annotations.errors import UserError
-from annotations.formats.base import Format
+from annotations.formats import reading as rec
+from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import ExportOptions, Record, Warn, flat, group_of, kept_spans, span_text, where
-from annotations.model import Span
+from annotations.model import ANSWERS, Document, Span
+from annotations.store import ImportedAnnotation
 from annotations.tokens import tokenize_for
+from annotations.userfiles import read_bytes
 
 NAME = "spacy"
 
@@ -102,10 +113,60 @@ def write(records: Iterator[Record], out: IO[bytes], options: ExportOptions, war
     return n
 
 
+def read_file(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:
+    """The documents of a ``.spacy`` file; a Doc that cannot be imported is an error for that Doc alone."""
+    require_spacy()
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    name = str(path)
+    data = read_bytes(path)
+    try:
+        docs = list(DocBin().from_bytes(data).get_docs(Vocab()))
+    except Exception as exc:  # spaCy raises ValueError, KeyError or msgpack's errors on a damaged file
+        yield UserError(f"not a spaCy DocBin (.spacy) file, or a damaged one: {type(exc).__name__}: {exc}", path=name)
+        return
+    for i, sdoc in enumerate(docs, 1):
+        try:
+            yield _item(sdoc, ctx)
+        except UserError as err:
+            yield UserError(f"Doc #{i}: {err.message}", path=name)
+
+
+def _item(sdoc: Any, ctx: ReadContext) -> Item:
+    text = str(sdoc.text)
+    if not text:
+        raise UserError("empty text")
+    user = sdoc.user_data if isinstance(sdoc.user_data, dict) else {}
+    meta = rec.meta_of(user.get("meta"))
+    doc = Document(rec.doc_id(user.get("id"), text), text, source=ctx.source, meta=meta)
+    found: dict[tuple[int, int, str], Span] = {}
+    groups = [("doc.ents", list(sdoc.ents))] + [(f"doc.spans[{k!r}]", list(g)) for k, g in sdoc.spans.items()]
+    for where_, group in groups:
+        for sp in group:
+            what = f"{where_}: span [{sp.start_char}, {sp.end_char})"
+            if sp.start_char >= sp.end_char:
+                continue  # an empty span cannot be a label
+            label = rec.label_of(sp.label_, ctx, what)
+            found.setdefault((sp.start_char, sp.end_char, label), rec.imported_span(sp.start_char, sp.end_char, label))
+    if sdoc.cats:
+        ctx.note("spaCy document categories (doc.cats) are not imported (this tool has spans only)")
+    answer = user.get("answer")
+    if answer is not None and answer not in ANSWERS:
+        raise UserError(f'unknown "answer" {str(answer)[:20]!r} in user_data (one of {", ".join(ANSWERS)})')
+    who = ctx.annotator if user.get("annotator") is None else rec.name_of(user["annotator"], "annotator")
+    spans = sorted(found.values())
+    if not spans and answer is None:
+        return doc, []
+    return doc, [ImportedAnnotation(who, spans, answer)]
+
+
 FORMAT = Format(
     name=NAME,
     summary="spaCy DocBin (.spacy): doc.ents, every span in doc.spans by label group (needs spaCy)",
     output="binary",
     write=write,
     suffix=".spacy",
+    read_file=read_file,
+    file_suffixes=(".spacy",),
 )

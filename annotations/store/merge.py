@@ -30,6 +30,20 @@ class ImportedAnnotation:
     created: float | None = None
     updated: float | None = None
     seconds_spent: float = 0.0
+    # suggestions this annotator decided against (Annotation.rejected): suggesting again in the
+    # importing store does not bring them back
+    rejected: list[Span] = field(default_factory=list)
+
+    def only_suggestions(self) -> bool:
+        """Nothing but pending suggestions (which the store keeps in its shared layer, not in a record)."""
+        return (
+            all(s.pending for s in self.spans)
+            and not self.rejected
+            and self.answer is None
+            and self.created is None
+            and self.updated is None
+            and not self.seconds_spent
+        )
 
 
 Verdict = Literal["new", "duplicate", "update"]
@@ -63,7 +77,10 @@ def merge_imported(
 
     A record made on another text (or none) is replaced by a fresh one. Spans already there (same
     start, end and label) are not added twice; an imported answer replaces the record's; time spent
-    takes the larger figure. ``now`` stamps what the import does not date itself.
+    takes the larger figure. Imported decisions against suggestions join the record's, except for a
+    span the record holds (an import never removes a span); an imported span is a decision again
+    (it leaves ``rejected``, as adding it by hand does). ``now`` stamps what the import does not
+    date itself.
     """
     fresh = base is None or base.text_hash != text_hash
     if base is None or fresh:
@@ -76,6 +93,13 @@ def merge_imported(
     for span in imported.spans:
         if not work.has_span(span):
             work.spans.append(span)
+            changed = True
+        if any(r.key == span.key for r in work.rejected):
+            work.rejected = [r for r in work.rejected if r.key != span.key]
+            changed = True
+    for span in imported.rejected:
+        if not work.has_span(span) and not any(r.key == span.key for r in work.rejected):
+            work.rejected.append(span)
             changed = True
     if imported.answer is not None and imported.answer != work.answer:
         work.answer = imported.answer  # type: ignore[assignment]

@@ -43,6 +43,7 @@ tail of the texts file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import math
@@ -1235,16 +1236,37 @@ class Store:
     def _stage_annotation(self, staging: _Staging, pos: int, rec: DocRec, ia: ImportedAnnotation, now: float) -> None:
         if not isinstance(ia.annotator, str) or not ia.annotator:
             raise UserError(f"annotator must be a non-empty string, got {ia.annotator!r}")
-        for span in ia.spans:
+        for span in [*ia.spans, *ia.rejected]:
             check_span(span, rec.chars, rec.id)
         check_answer(ia.answer)
         k = pos // self._manifest.shard_size
+        suggested = [s for s in ia.spans if s.pending]
+        if suggested:
+            # pending suggestions belong to the shared layer (every annotator who has not decided on
+            # one sees it), as `reader suggest` puts them; the record keeps the decisions
+            self._stage_suggestions(staging, k, rec.id, suggested)
+            if ia.only_suggestions() and staging.peek(k).record(ia.annotator, rec.id) is None:
+                return
+            ia = dataclasses.replace(ia, spans=[s for s in ia.spans if not s.pending])
         shard = staging.shard(k)
         old = shard.record(ia.annotator, rec.id)
         base = None if old is None else _annotation(old, self.path)
         merged = merge_imported(base, ia, rec.id, rec.hash, now)
         if merged is not None:  # nothing new: a re-import leaves the record (and the shard) alone
             shard.records.setdefault(ia.annotator, {})[rec.id] = merged.to_dict()
+            staging.touched(k)
+
+    def _stage_suggestions(self, staging: _Staging, k: int, doc_id: str, spans: list[Span]) -> None:
+        """Add imported suggestions to a document's layer (one already there is not added twice)."""
+        current = staging.peek(k).suggestions.get(doc_id, [])
+        keys = {_span_key(d) for d in current}
+        new = []
+        for span in spans:
+            if span.key not in keys:
+                keys.add(span.key)
+                new.append(replace_pending(span).to_dict())
+        if new:
+            staging.shard(k).suggestions[doc_id] = [*current, *new]
             staging.touched(k)
 
     # ---- the shared suggestions layer

@@ -18,6 +18,7 @@ from annotations.model import Document
 from annotations.paths import default_annotator, default_store_path
 from annotations.store import ImportedAnnotation, Store
 from annotations.suggest.order import DEFAULT_RANDOM_SHARE, uncertain_first, uncertainty
+from reader.commands.importing import created_only_on_success
 from reader.options import DIRECTIONS, PENDING_POLICIES, THEMES, ViewOptions
 from reader.text.sanitize import terminal_safe
 
@@ -160,14 +161,23 @@ def run(args: argparse.Namespace) -> int:
 
         out = Path(args.model_dir) if args.model_dir else default_out(store_path)
         auto_train = AutoTrain(store_path, args.auto_train, out, args.labels)
-    store = Store.open(store_path, annotator=annotator)
+    if args.paths:
+        input_files(args.paths)  # a missing or unreadable path is refused before anything is created
+    # what the app opens is imported first, all or nothing, as `reader import` does: when that fails
+    # on a store path that did not exist, no store file is left behind
+    with created_only_on_success(store_path):
+        store = Store.open(store_path, annotator=annotator)
+        try:
+            if args.paths:
+                ids = open_paths(store, args.paths, annotator, schema)
+            else:
+                if len(store) == 0:
+                    open_paths(store, [str(p) for p in bundled_samples()], annotator, schema)
+                ids = store.document_ids()
+        except BaseException:
+            store.close()
+            raise
     try:
-        if args.paths:
-            ids = open_paths(store, args.paths, annotator, schema)
-        else:
-            if len(store) == 0:
-                open_paths(store, [str(p) for p in bundled_samples()], annotator, schema)
-            ids = store.document_ids()
         from reader.app import BIDI_IMPLICIT, ReaderApp
 
         if args.order == "uncertain":

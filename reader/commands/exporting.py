@@ -71,7 +71,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--include-pending",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="include pending suggestions (default: yes for native, no otherwise)",
+        help="include pending suggestions (default: yes for native, and for label-studio, where they are the "
+        "tasks' predictions; no otherwise)",
     )
     parser.add_argument(
         "--skip-stale", action="store_true", help="leave out records made on an older text instead of failing"
@@ -124,7 +125,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.offsets != "codepoint" and not fmt.offsets:
         raise UserError(f"--offsets {args.offsets} applies to formats with character offsets, not {args.format}")
     schema = LabelSchema.from_toml(args.labels) if args.labels else None
-    include_pending = args.format == "native" if args.include_pending is None else args.include_pending
+    # Label Studio has a place for suggestions that cannot be taken for labels: the tasks' predictions
+    pending_by_default = args.format in ("native", "label-studio")
+    include_pending = pending_by_default if args.include_pending is None else args.include_pending
     options = ExportOptions(
         args.annotator,
         answers,

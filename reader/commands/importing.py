@@ -29,7 +29,10 @@ from reader.text.sanitize import terminal_safe
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".txt, .jsonl, .json, .conll or .ann files, or directories"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .jsonl, .json, .conll, .ann, .spacy or .parquet files, or directories",
     )
     parser.add_argument("--store", default=None, help=f"the store (default: {default_store_path()})")
     parser.add_argument(

@@ -168,3 +168,49 @@ def test_the_whole_wojood_sample_reads_when_it_is_here() -> None:
         spans = sum(len(d.spans) for d in docs)
         # every B- tag starts a span; train.txt has one sentence that starts with I-FAC, read as a span too
         assert b_tags <= spans <= b_tags + 1
+
+
+def test_read_layers_gives_each_sentence_its_tags_column_by_column() -> None:
+    sents = list(conll_nested.read_layers_file(WOJOOD))
+    assert [len(s.tokens) for s in sents] == [len(d.tokens) for d in read_file(WOJOOD)]
+    first = sents[0]
+    assert first.tokens == ["جريدة", "فلسطين", "22", "آب", "1931", "."]
+    assert first.layer(0) == ["B-ORG", "I-ORG", "B-DATE", "I-DATE", "I-DATE", "O"]
+    assert first.layer(1) == ["O", "B-GPE", "O", "O", "O", "O"]
+    second = sents[1]
+    assert second.depth == 4
+    word = second.tokens.index("بيرزيت")
+    assert [layer[word] for layer in second.layers()] == ["I-EVENT", "I-ORG", "I-ORG", "B-GPE"]
+    assert sents[2].tokens[0] == "#"  # "# O": a token, not a comment
+
+
+def test_read_layers_skips_document_headers_and_names_the_line_of_a_bad_tag() -> None:
+    text = '# id = d1\n# text = "a b"\na B-X\nb I-X B-Y\n\n-DOCSTART- -X- O O\nc O\n'
+    sents = list(conll_nested.read_layers(text.splitlines(keepends=True)))
+    assert [(s.tokens, s.layers(), s.line) for s in sents] == [
+        (["a", "b"], [["B-X", "I-X"], ["O", "B-Y"]], 3),
+        (["c"], [["O"]], 7),
+    ]
+    with pytest.raises(UserError) as err:
+        list(conll_nested.read_layers(["a B-X\n", "b X-Y\n"], where="f.txt"))
+    assert err.value.line == 2 and "not an IOB2 tag" in err.value.message
+
+
+def test_the_wojood_benchmark_reads_sentences_through_the_reader() -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[3] / "benchmarks" / "wojood.py"
+    spec = importlib.util.spec_from_file_location("wojood_bench", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    got = module.read_sentences(WOJOOD)
+    assert got[0] == [
+        ("جريدة", "B-ORG"),
+        ("فلسطين", "I-ORG"),
+        ("22", "B-DATE"),
+        ("آب", "I-DATE"),
+        ("1931", "I-DATE"),
+        (".", "O"),
+    ]
+    assert got == [list(zip(s.tokens, s.layer(0), strict=True)) for s in conll_nested.read_layers_file(WOJOOD)]

@@ -418,3 +418,93 @@ def test_conll_comment_lines_and_hash_tokens(tmp_path: Path) -> None:
     assert doc.text == "تظاهرة # غزة اليوم" and [(doc.text[s.start : s.end], s.label) for s in doc.spans] == [
         ("غزة", "LOCATION")
     ]
+
+
+# ----------------------------------------------------------------------------------------------------
+# spaCy DocBin and Parquet: what we export imports back
+
+
+def _spacy_docs(path: Path) -> list[tuple[object, ...]]:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    docs = DocBin().from_disk(path).get_docs(spacy.blank("ar").vocab)
+    return [
+        (
+            d.text,
+            dict(d.user_data),
+            [(e.start_char, e.end_char, e.label_) for e in d.ents],
+            {k: [(s.start_char, s.end_char, s.label_) for s in g] for k, g in d.spans.items()},
+        )
+        for d in docs
+    ]
+
+
+def _parquet_rows(path: Path) -> list[dict[str, object]]:
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows: list[dict[str, object]] = pq.read_table(path).to_pylist()
+    return rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "read"), [("spacy", _spacy_docs), ("parquet", _parquet_rows)])
+def test_spacy_and_parquet_exports_import_back_and_export_identically(
+    corpus: Path, tmp_path: Path, fmt: str, read: object
+) -> None:
+    first = export(corpus, tmp_path / f"first.{fmt}", fmt)
+    other = tmp_path / "other.json"
+    assert main(["import", str(first), "--store", str(other), "--annotator", "nobody"]) == 0  # by its suffix
+    with Store.open(corpus, readonly=True) as a, Store.open(other, readonly=True) as b:
+        assert [(d.id, d.text, d.meta) for d in a.iter_documents()] == [
+            (d.id, d.text, d.meta) for d in b.iter_documents()
+        ]
+    assert records(other) == records(corpus)  # documents, spans, annotators and answers
+    second = export(other, tmp_path / f"second.{fmt}", fmt)
+    assert callable(read)
+    assert read(second) == read(first)
+
+
+@pytest.mark.slow
+def test_parquet_import_reads_the_offset_unit_the_file_was_written_in(corpus: Path, tmp_path: Path) -> None:
+    first = export(corpus, tmp_path / "utf16.parquet", "parquet", "--offsets", "utf16")
+    other = tmp_path / "other.json"
+    assert main(["import", str(first), "--store", str(other)]) == 0
+    assert records(other) == records(corpus)  # T1 has an emoji: code points would be off by one after it
+
+
+def test_a_file_that_is_not_a_docbin_or_parquet_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("bad.spacy", "bad.parquet"):
+        bad = tmp_path / name
+        bad.write_bytes(b"\x00\x01 not this format")
+        store = tmp_path / "s.json"
+        assert main(["import", str(bad), "--store", str(store)]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "damaged" in err and "Traceback" not in err
+        assert not list(tmp_path.glob("s.json*"))
+
+
+@pytest.mark.slow
+def test_a_docbin_made_by_spacy_itself_imports_its_entities_and_span_groups(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("ar")
+    doc = nlp.make_doc(T2)
+    doc.ents = [doc.char_span(*at(T2, "وزارة الصحة"), label="ORGANIZATION")]
+    doc.spans["sc"] = [
+        doc.char_span(*at(T2, "غزة"), label="LOCATION"),
+        doc.char_span(*at(T2, "وزارة الصحة"), label="ORGANIZATION"),
+    ]
+    doc.cats = {"health": 1.0}
+    path = tmp_path / "made-by-spacy.spacy"
+    DocBin(docs=[doc]).to_disk(path)
+    store = tmp_path / "s.json"
+    assert main(["import", str(path), "--store", str(store), "--annotator", "lina"]) == 0
+    assert "doc.cats" in capsys.readouterr().err  # said, not silently dropped
+    ((key, (text, answer, spans)),) = records(store).items()
+    assert key[1] == "lina" and text == T2 and answer is None
+    assert spans == sorted([(*at(T2, "وزارة الصحة"), "ORGANIZATION"), (*at(T2, "غزة"), "LOCATION")])

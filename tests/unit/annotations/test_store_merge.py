@@ -69,3 +69,20 @@ def test_classify_document() -> None:
     assert classify(Document("b", "نص")) == ("new", "b")  # an explicit id is its own document
     assert classify(Document(derive_id("نص"), "نص")) == ("duplicate", "a")  # a derived id finds the same text
     assert classify(Document(derive_id("جديد"), "جديد")) == ("new", derive_id("جديد"))
+
+
+@given(records(), spans, spans)
+def test_imported_decisions_join_the_record_and_never_remove_a_span(
+    base: Annotation | None, labelled: list[Span], rejected: list[Span]
+) -> None:
+    merged = merge_imported(base, ImportedAnnotation("me", labelled, rejected=rejected), "d", H, 5.0)
+    result = merged if merged is not None else base
+    assert result is not None
+    kept = base.spans if base is not None and base.text_hash == H else []
+    keys = {s.key for s in result.spans}
+    assert {s.key for s in kept} | {s.key for s in labelled} == keys  # spans only ever added
+    decided = {s.key for s in result.rejected}
+    assert len(decided) == len(result.rejected)  # each decision once
+    # an imported decision is kept unless the record holds that span (labelled, here or before)
+    assert {s.key for s in rejected} - keys <= decided
+    assert not decided & {s.key for s in labelled}  # a span imported as a label is a decision again
