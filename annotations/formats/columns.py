@@ -232,13 +232,28 @@ def _finish(doc: _Pending, where: str) -> ColumnDocument:
         text=text,
         spans=spans,
         line=doc.line,
-        id=c.get("id") or None,
-        annotator=c.get("annotator") or None,
+        id=comment_value(c.get("id")),
+        annotator=comment_value(c.get("annotator")),
         answer=c.get("answer") or None,
         meta=meta,
         tokens=offsets,
         exact=text_given,
     )
+
+
+def comment_value(value: str | None) -> str | None:
+    """A ``# id`` / ``# annotator`` value: written as a JSON string when it holds controls (or starts
+    with a quote), else as it is; an empty value is none."""
+    if not value:
+        return None
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(decoded, str):
+            return decoded or None
+    return value
 
 
 def _comment_text(value: str, where: str, line: int) -> str:

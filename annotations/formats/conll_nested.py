@@ -29,6 +29,7 @@ Pure functions for code that trains or evaluates on these files:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -106,8 +107,13 @@ def header(doc: Document, ann: Annotation | None) -> list[str]:
 
 
 def _one_line(value: str) -> str:
-    if any(ch in value for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
-        raise UserError(f"{value!r} holds a line break, which a comment line cannot")
+    """A comment's value as written: as it is, or -- when it holds a control, bidi control or line
+    break, or starts with a quote -- as a JSON string, so a file shown by ``head`` or a pager can never
+    act on the terminal, and the value comes back exactly (``comment_value`` reads it)."""
+    from annotations.formats.common import dumps
+
+    if value.startswith('"') or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        return dumps(value)
     return value
 
 

@@ -5,7 +5,9 @@ The store is opened read-only, so exporting works while the app is open.
 Where the output goes (``--out``):
 
 * ``-`` (the default): standard output. Binary formats (spacy, parquet) refuse a terminal; text
-  written to a terminal shows controls as the app does (a pipe or file gets the data as it is).
+  written to a terminal -- standard output, or an ``--out`` that is one (``/dev/stdout``, ``/dev/tty``)
+  -- shows controls as the app does (a pipe or file gets the data as it is, which every format writes
+  so that no control character of a user's string appears raw outside the article text itself).
 * a regular file, or a new path: written beside the target and renamed over it when complete, so a
   failed export (bad span, full disk) leaves the old file as it was. A symlink is followed: the file
   it points to is replaced, the link stays.
@@ -27,7 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from annotations.errors import UserError
 from annotations.formats import EXPORT_FORMATS, FORMATS, OFFSET_UNITS, ExportOptions, export
@@ -243,7 +245,12 @@ def _file(out: str, kind: str) -> Iterator[IO[Any]]:
             raise UserError(describe_os_error(exc, "write"), path=out) from None
         try:
             with fh:
-                yield fh
+                if fh.isatty():  # --out /dev/stdout, /dev/tty, $(tty): a terminal, whatever its name
+                    if kind == "binary":
+                        raise UserError("this format is binary and the output is a terminal: give a file", path=out)
+                    yield cast(IO[Any], _TerminalSafe(fh))  # a text stream that shows controls
+                else:
+                    yield fh
         except OSError as exc:
             raise UserError(describe_os_error(exc, "write"), path=out) from None
         return

@@ -193,3 +193,57 @@ def test_app_entry_with_bad_arguments(corpus: Path) -> None:
         (f"nosuchcommand{OSC_TITLE}", "x"),
     ):
         check(reader(*args, cwd=corpus), f"reader {args!r}")
+
+
+def test_export_to_a_terminal_named_by_out_shows_controls(corpus: Path) -> None:
+    """`--out /dev/stdout` or `--out $(tty)` is a terminal as much as standard output is: the bytes
+    written there hold no escape sequence, and a binary format refuses it."""
+    import pty
+
+    store = corpus / "tty" / "s.json"
+    check(reader("import", "evil.jsonl", "--store", str(store), "--skip-invalid", cwd=corpus), "import")
+    for fmt in ("conll", "conll-nested", "native"):
+        master, slave = pty.openpty()
+        try:
+            args = ["export", "--store", str(store), "--format", fmt, "--out", os.ttyname(slave)]
+            r = reader(*(args + (["--comments"] if fmt.startswith("conll") else [])), cwd=corpus)
+            check(r, f"export {fmt} to a terminal")
+            assert r.returncode == 0
+            os.close(slave)
+            data = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the other side closed: everything has been read
+                    break
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            os.close(master)
+        shown = data.decode("utf-8", "replace")
+        assert shown.strip(), fmt
+        m = _BAD.search(shown)
+        assert m is None, f"{fmt}: raw {m.group()!r} written to the terminal"
+    master, slave = pty.openpty()
+    try:
+        r = reader("export", "--store", str(store), "--format", "spacy", "--out", os.ttyname(slave), cwd=corpus)
+    finally:
+        os.close(slave)
+        os.close(master)
+    check(r, "binary export to a terminal")
+    assert r.returncode == 2 and b"terminal" in r.stderr
+
+
+def test_conll_comment_lines_in_a_pipe_hold_no_control(corpus: Path) -> None:
+    """Piped to `head` or a pager, the `# id` / `# annotator` lines of a CoNLL export hold no control
+    character (the article's own tokens are data, written as they are)."""
+    store = corpus / "pipe" / "s.json"
+    check(reader("import", "evil.jsonl", "--store", str(store), "--skip-invalid", cwd=corpus), "import")
+    for fmt in ("conll", "conll-nested"):
+        r = reader("export", "--store", str(store), "--format", fmt, "--comments", cwd=corpus)
+        assert r.returncode == 0, r.stderr
+        comments = [ln for ln in r.stdout.decode("utf-8").splitlines() if ln.startswith("# ")]
+        assert comments
+        for line in comments:
+            assert _BAD.search(line) is None and "\x07" not in line, f"{fmt}: {line!r}"

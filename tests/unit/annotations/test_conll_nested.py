@@ -214,3 +214,28 @@ def test_the_wojood_benchmark_reads_sentences_through_the_reader() -> None:
         (".", "O"),
     ]
     assert got == [list(zip(s.tokens, s.layer(0), strict=True)) for s in conll_nested.read_layers_file(WOJOOD)]
+
+
+@pytest.mark.parametrize("fmt", ["conll", "conll-nested"])
+def test_comment_values_with_controls_are_written_escaped_and_read_back_exactly(fmt: str) -> None:
+    """A hostile id or annotator name never reaches a pager or `head` as a control sequence: the value
+    is written as a JSON string, and read back as it was."""
+    from annotations.formats import conll
+
+    hostile_id = 'id\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x9b2J\u202eX\u2028"'
+    hostile_name = "sara\x1b[31m\x9d0;t\x9c"
+    doc = Document(hostile_id, "قال محمد إن حماس وافقت")
+    ann = Annotation(hostile_id, hostile_name, doc.text_hash, [Span(4, 8, "PERSON")], "accept")
+    out = io.StringIO()
+    module = conll if fmt == "conll" else conll_nested
+    module.write(iter([(doc, [ann])]), out, ExportOptions(comments=True), lambda m: None)
+    written = out.getvalue()
+    for line in written.splitlines():
+        if line.startswith("# "):
+            assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u202e\u2028" for ch in line), line
+    [back] = read_nested_conll(written.splitlines(keepends=True))
+    assert (back.id, back.annotator, back.text) == (hostile_id, hostile_name, doc.text)
+    # a plain value stays as it is, and an old file's value with a quote inside reads as it did
+    assert conll_nested.header(Document("d 1", "x"), None)[0] == "# id = d 1"
+    [old] = read_nested_conll(['# id = a "b"\n', '# text = "x"\n', "x O\n"])
+    assert old.id == 'a "b"'
