@@ -86,10 +86,7 @@ __all__ = ["FOLD_PROCESS_SHARDS", "FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE
 
 SHARD_SIZE = 500  # documents per shard file
 JOURNAL_LIMIT = 2000  # actions in a journal segment before it is sealed and folded
-# shards kept in memory. Few: the cyclic collector's full passes go over every cached record, so a
-# large cache that keeps changing (actions on random documents of a million) makes long pauses;
-# an annotator's next documents are in the shard at hand, and a shard is read in a few milliseconds
-CACHE_SHARDS = 16
+CACHE_SHARDS = 64  # shards kept in memory
 # a store of more shards folds in a process of its own (:mod:`.folding`): its fold may rewrite a shard
 # per action, seconds of work; a smaller store's fold is shorter than starting that process
 FOLD_PROCESS_SHARDS = 8
