@@ -14,8 +14,9 @@ link points to, locked and written there):
     (:mod:`.index`).
 ``PATH.journal`` (and sealed segments ``PATH.journal.N``)
     the actions not yet folded into the shards, one checksummed line each, fsynced before the call
-    returns (:mod:`.journal`). Past ``JOURNAL_LIMIT`` entries the segment is sealed and a background
-    thread folds it into new files for the shards it touches: no action waits for a fold.
+    returns (:mod:`.journal`). Past ``JOURNAL_LIMIT`` entries the segment is sealed and folded in
+    the background into new files for the shards it touches (by a process of its own for a store of
+    more than ``FOLD_PROCESS_SHARDS`` shards: :mod:`.folding`): no action waits for a fold.
 ``PATH.texts``
     the document texts, append-only (:mod:`.texts`).
 ``PATH.lock``, ``PATH.commit.lock``, ``PATH.annotator-*.lock``
