@@ -15,7 +15,6 @@ If no child can be started (no interpreter to run), the caller folds in its own 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -64,8 +63,6 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or not argv[1].isdigit():
         print("usage: python -m annotations.store.folding STORE COMMIT_LOCK_FD", file=sys.stderr)
         return 2
-    with contextlib.suppress(OSError):
-        os.nice(10)  # the annotators' processes come first on a busy machine
     try:
         Store.fold_sealed_segments(argv[0], int(argv[1]))
     except UserError as exc:
