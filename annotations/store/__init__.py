@@ -2,7 +2,8 @@
 
 One module per job: :mod:`.atomic` (files replaced whole), :mod:`.lock` (the writer lock),
 :mod:`.journal` (the checksummed action log), :mod:`.texts` (the append-only texts file),
-:mod:`.records` (stored rows and their checks), :mod:`.merge` (how an import meets the store: pure).
+:mod:`.records` (stored rows and their checks), :mod:`.merge` (how an import meets the store: pure),
+:mod:`.folding` (the background fold's own process).
 """
 
 from annotations.store.atomic import AtomicJSONStorage

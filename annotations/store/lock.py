@@ -69,6 +69,17 @@ class FileLock:
     def held(self) -> bool:
         return self._depth > 0
 
+    @property
+    def fd(self) -> int | None:
+        """The descriptor the lock is taken on (None until first used): a child process given it
+        (:meth:`inherit`) holds the lock with this one, as long as neither releases it."""
+        return self._fd
+
+    def inherit(self, fd: int) -> None:
+        """Use ``fd``, a descriptor of this lock file whose lock a parent process holds for us: a
+        further acquire of this object succeeds at once (flock locks belong to the open file)."""
+        self._fd = fd
+
     def __enter__(self) -> FileLock:
         self.acquire()
         return self

@@ -14,8 +14,9 @@ link points to, locked and written there):
     (:mod:`.index`).
 ``PATH.journal`` (and sealed segments ``PATH.journal.N``)
     the actions not yet folded into the shards, one checksummed line each, fsynced before the call
-    returns (:mod:`.journal`). Past ``JOURNAL_LIMIT`` entries the segment is sealed and a background
-    thread folds it into new files for the shards it touches: no action waits for a fold.
+    returns (:mod:`.journal`). Past ``JOURNAL_LIMIT`` entries the segment is sealed and folded in
+    the background into new files for the shards it touches (by a process of its own for a store of
+    more than ``FOLD_PROCESS_SHARDS`` shards: :mod:`.folding`): no action waits for a fold.
 ``PATH.texts``
     the document texts, append-only (:mod:`.texts`).
 ``PATH.lock``, ``PATH.commit.lock``, ``PATH.annotator-*.lock``
@@ -63,6 +64,7 @@ from typing import Any
 from annotations.errors import StoreError, UserError
 from annotations.gold import is_gold
 from annotations.model import Annotation, Document, Span
+from annotations.store import folding
 from annotations.store import journal as jr
 from annotations.store.atomic import fsync_dir
 from annotations.store.index import DocIndex, IndexDamage
@@ -82,11 +84,17 @@ from annotations.store.shards import (
 )
 from annotations.store.texts import TextsAppender, TextsFile, encode_text
 
-__all__ = ["FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE", "Changes", "Store"]
+__all__ = ["FOLD_PROCESS_SHARDS", "FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE", "Changes", "Store"]
 
 SHARD_SIZE = 500  # documents per shard file
 JOURNAL_LIMIT = 2000  # actions in a journal segment before it is sealed and folded
 CACHE_SHARDS = 64  # shards kept in memory
+# a store of more shards (50,000 documents) folds in a process of its own (:mod:`.folding`): its fold
+# may rewrite a shard per action, seconds of work. A smaller store's fold (at most 100 shards, a few
+# hundred milliseconds) costs about what starting that process does (Python, the store's index and
+# journal: 0.3 s of CPU), which on two busy cores slowed 8 writers on 10,000 documents more than the
+# interpreter lock they no longer shared gained them
+FOLD_PROCESS_SHARDS = 100
 UNREPORTED_LIMIT = 100_000  # the others' changes kept for refresh() before it just says "reloaded"
 STAGED_SHARDS = 8  # shards an import keeps in memory before writing them out
 
@@ -164,6 +172,7 @@ class Store:
         self._folder: threading.Thread | None = None
         self._fold_error: BaseException | None = None
         self._stop = False
+        self._fold_child = False  # True in the process a background fold runs in (:mod:`.folding`)
 
     # ---- paths
     @property
@@ -290,13 +299,8 @@ class Store:
         return found
 
     def _load(self, *, settled: bool) -> _Loaded:
-        was_enabled = gc.isenabled()
-        gc.disable()  # many small objects and no cycles: the collector would run for nothing
-        try:
+        with _no_collector():
             return self._load_inner(settled)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _read_manifest_file(self) -> tuple[bytes, tuple[int, int, int]] | None:
         try:
@@ -832,7 +836,7 @@ class Store:
 
     # ---- folding
     def _want_fold(self) -> None:
-        if self._closed:
+        if self._closed or self._fold_child:
             return
         if self._folder is None:
             self._folder = threading.Thread(target=self._fold_loop, name="store-fold", daemon=True)
@@ -846,10 +850,32 @@ class Store:
             if self._stop:
                 return
             try:
-                self._fold_sealed(blocking=False)
+                if not self._fold_elsewhere():
+                    self._fold_sealed(blocking=False)  # a small store, or no child process could be started
                 self._fold_error = None
-            except (OSError, StoreError) as exc:
+            except (OSError, StoreError, folding.ChildFailed) as exc:
                 self._fold_error = exc  # the journal still holds everything; retried at the next rotation
+
+    def _fold_elsewhere(self) -> bool:
+        """Fold the sealed segments in a child process that holds our ``PATH.commit.lock`` (so that of
+        the writers who saw a rotation, only one starts a fold, and nothing commits in between); then
+        adopt the new manifest in this thread rather than in the next action. False (fold here) for a
+        small store, or if no child could be started."""
+        if len(self._manifest.shards) <= FOLD_PROCESS_SHARDS:
+            return False
+        with self._commit_lock:
+            if not self._commit_flock.acquire(blocking=False):
+                return True  # another process is folding; what it leaves, the next rotation folds
+            try:
+                fd = self._commit_flock.fd
+                assert fd is not None
+                if not folding.fold_in_child(self.path, fd):
+                    return False
+            finally:
+                self._commit_flock.release()
+        with self._state:
+            self._catch_up(None, locked=False)
+        return True
 
     def _stop_folder(self) -> None:
         if self._folder is not None:
@@ -858,6 +884,34 @@ class Store:
             self._folder.join()
             self._folder = None
             self._stop = False
+
+    @classmethod
+    def fold_sealed_segments(cls, path: str | os.PathLike[str], commit_lock_fd: int) -> None:
+        """Fold the sealed journal segments of the store at ``path`` into the shards, for a writer
+        that holds ``PATH.commit.lock`` on ``commit_lock_fd`` and passed it on (:mod:`.folding`): the
+        manifest, the index and the sealed segments are read, the active segment and ``PATH.lock``
+        are left alone, so the writers never wait for this process."""
+        store = cls(Path(os.path.realpath(os.path.abspath(os.fspath(path)))), True, None)  # no journal writes
+        store._fold_child = True  # no fold thread of its own
+        store._commit_flock.inherit(commit_lock_fd)
+        try:
+            loaded = None
+            for attempt in range(6):
+                try:
+                    loaded = store._load(settled=False)
+                    break
+                except _Retry:  # a rotation under way (no fold or import can run: we hold the lock)
+                    store._reset_state()
+                    time.sleep(0.01 * attempt)
+            if loaded is None:
+                loaded = store._load(settled=True)
+            if not store._exists or loaded.legacy is not None or store._manifest.version < FORMAT_VERSION:
+                return  # nothing to fold here: a writer's open upgrades an old store first
+            store._fold_sealed()
+        except OSError as exc:
+            raise StoreError(f"cannot write the store: {os_reason(exc)}", path=str(store.path)) from exc
+        finally:
+            store._release()
 
     def _fold_sealed(self, *, blocking: bool = True) -> None:
         """Fold the sealed journal segments into new shard files and a new manifest (if no other
@@ -988,7 +1042,8 @@ class Store:
     # ---- shards in memory
     def _read_shard(self, row: ShardRow) -> Shard:
         try:
-            return read_shard(self.shards_dir / row.file, row.number, row.crc, row.docs)
+            with _no_collector():
+                return read_shard(self.shards_dir / row.file, row.number, row.crc, row.docs)
         except ShardDamage as exc:
             raise StoreError(
                 f"shard {row.file} is damaged: {exc}; restore it from a backup", path=str(self.shards_dir / row.file)
@@ -1801,7 +1856,8 @@ class _Staging:
         self.rows: dict[int, ShardRow] = {}  # staged, written
         self.files: list[Path] = []
         self.changed = False
-        self.background = threading.current_thread() is not threading.main_thread()
+        # a fold in the background (a thread, or the fold process) yields to the annotators' actions
+        self.background = store._fold_child or threading.current_thread() is not threading.main_thread()
 
     def _name(self, k: int) -> str:
         return f"{k}.{self.generation}.json"
@@ -1898,6 +1954,20 @@ def replace_pending(span: Span) -> Span:
     from dataclasses import replace
 
     return replace(span, pending=True, origin=span.origin if span.origin != "manual" else "suggested")
+
+
+@contextlib.contextmanager
+def _no_collector() -> Iterator[None]:
+    """Parsing a shard (or the files read at open) makes thousands of small containers and no
+    cycles: the cyclic collector, set off by their number, would run for nothing in the middle of an
+    action (tens of milliseconds at a time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _read_all(fd: int) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -21,6 +22,7 @@ import annotations.store.store as store_mod
 from annotations.model import Span
 store_mod.JOURNAL_LIMIT = 40  # fold often, so kills also land in the middle of rewrites
 path, start = sys.argv[1], int(sys.argv[2])
+store_mod.FOLD_PROCESS_SHARDS = int(sys.argv[3])  # 0: every background fold runs in a process of its own
 s = store_mod.Store.open(path)
 print("open", flush=True)
 i = start
@@ -37,7 +39,10 @@ ROUNDS = 50
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fold_in", ["thread", "process"])
+def test_sigkill_at_random_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fold_in: str) -> None:
+    """With ``process``, the writer's background folds run in child processes, and each kill takes
+    the writer and its fold process at once (a power cut): kills land in a child's fold too."""
     path = tmp_path / "store.json"
     monkeypatch.setattr(store_mod, "SHARD_SIZE", 2)  # three shards: a fold rewrites some of them
     with Store.open(path) as s:
@@ -49,11 +54,16 @@ def test_sigkill_at_random_moments(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     start = 0
     deadline = time.monotonic() + 60
     for round_ in range(ROUNDS):
-        proc = subprocess.Popen([sys.executable, str(script), str(path), str(start)], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(path), str(start), "0" if fold_in == "process" else "1000"],
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, with any fold process it starts
+        )
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "open"  # kill while acting, not while importing Python
         time.sleep(rng.uniform(0.0, 0.08))
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
         done = [int(x) for x in out.split()]
         returned.update(done)
