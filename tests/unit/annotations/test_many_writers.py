@@ -144,4 +144,5 @@ def test_eight_annotators_killed_at_random(tmp_path: Path) -> None:
                 for name in s.annotators():
                     if s.get_annotation(doc, name) is not None:
                         assert name in holders  # nobody worked on a document without a slot
-    assert kills > 50
+    # about 130 kills on a quiet machine; restarts slow down on a loaded one (45 seen at load 10-15)
+    assert kills > 25
