@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("reader.commands.train", "train an entity tagger on the store's accepted labels"),
     "agreement": ("reader.commands.agreement", "agreement between annotators (F1, κ, α), per pair, label, document"),
     "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
+    "serve": ("reader.commands.serve", "serve the annotation app to web browsers, one sign-in per annotator"),
 }
 
 

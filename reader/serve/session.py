@@ -1,0 +1,177 @@
+"""One browser connection = one `reader` app process working as one annotator.
+
+textual-serve's AppService speaks the web driver's packet protocol with the app process; we keep
+that and change how the process is made and what happens to its error output:
+
+- the app is started from an argument list (never through a shell), as
+  ``python -m reader.cli --store S --annotator=NAME ...`` where NAME is the name the connection's
+  token belongs to: never anything the browser sent;
+- the app's stderr is kept (up to a limit) and logged through ``terminal_safe``, since it may hold
+  document text, ids or names;
+- a process that does not quit when asked is killed after a grace period.
+
+Sessions of one annotator: opening the app in a second tab (or reloading the page) ends the first
+tab's session and then starts the new one, since the store refuses two writer processes under one
+annotator name. The first tab shows "session ended".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import sys
+from asyncio.subprocess import Process
+from collections.abc import Awaitable, Callable, Sequence
+
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
+
+from reader.text.sanitize import terminal_safe
+
+log = logging.getLogger("reader.serve")
+
+STDERR_LIMIT = 64 * 1024
+QUIT_GRACE = 10.0  # seconds an app has to quit (and close its store) before it is killed
+
+
+def app_argv(store: str, annotator: str, extra: Sequence[str] = (), python: str = sys.executable) -> list[str]:
+    """The command line of one annotator's app. ``--annotator=NAME`` (one argument) keeps a name
+    that starts with ``-`` a value."""
+    return [python, "-m", "reader.cli", "--store", store, f"--annotator={annotator}", *extra]
+
+
+class AppProcess(AppService):
+    """One app process (see the module's docstring for what differs from textual-serve's)."""
+
+    def __init__(
+        self,
+        argv: list[str],
+        annotator: str,
+        *,
+        write_bytes: Callable[[bytes], Awaitable[None]],
+        write_str: Callable[[str], Awaitable[None]],
+        close: Callable[[], Awaitable[object]],
+        download_manager: DownloadManager,
+    ) -> None:
+        super().__init__(
+            argv[0],
+            write_bytes=write_bytes,
+            write_str=write_str,
+            close=self._close_remote,
+            download_manager=download_manager,
+        )
+        self._close = close
+        self.argv = argv
+        self.annotator = annotator
+        self.first_output = asyncio.Event()
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=environment,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def _close_remote(self) -> None:
+        await self._close()
+
+    @property
+    def process(self) -> Process | None:
+        return self._process
+
+    async def on_data(self, payload: bytes) -> None:
+        self.first_output.set()
+        await super().on_data(payload)
+
+    async def run(self) -> None:
+        """Relay the app's packets to the browser until the app exits (textual-serve's loop, with
+        the app's stderr kept and logged safely)."""
+        process = self._process
+        assert process is not None and process.stdout is not None and process.stderr is not None
+        stdout, stderr = process.stdout, process.stderr
+        kept = io.BytesIO()
+
+        async def read_stderr() -> None:
+            with contextlib.suppress(asyncio.CancelledError):
+                while data := await stderr.read(4096):
+                    if kept.tell() < STDERR_LIMIT:
+                        kept.write(data[: STDERR_LIMIT - kept.tell()])
+
+        stderr_task = asyncio.create_task(read_stderr())
+        try:
+            ready = False
+            for _ in range(10):  # the web driver announces itself before its first packet
+                line = await stdout.readline()
+                if not line:
+                    break
+                if line == b"__GANGLION__\n":
+                    ready = True
+                    break
+            if ready:
+                while True:
+                    kind = await stdout.readexactly(1)
+                    size = int.from_bytes(await stdout.readexactly(4), "big")
+                    payload = await stdout.readexactly(size)
+                    if kind == b"D":
+                        await self.on_data(payload)
+                    elif kind == b"M":
+                        await self.on_meta(payload)
+                    elif kind == b"P":
+                        await self.on_packed(payload)
+        except (asyncio.IncompleteReadError, ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            # the app has closed stdout: it is exiting; its stderr is complete once it has
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), QUIT_GRACE)
+            await asyncio.sleep(0)
+            stderr_task.cancel()
+            await stderr_task
+        text = kept.getvalue().decode("utf-8", "replace").strip()
+        code = process.returncode
+        if text or (code not in (0, None)):
+            who = terminal_safe(self.annotator)
+            log.warning(
+                "the app of annotator %s exited with status %s%s",
+                who,
+                code,
+                (":\n" + terminal_safe(text, keep_newlines=True)) if text else "",
+            )
+        with contextlib.suppress(Exception):
+            await self.remote_close()
+
+    async def stop(self) -> None:
+        """Ask the app to quit; kill it if it has not within QUIT_GRACE seconds."""
+        task = self._task
+        if task is None:
+            return
+        self._task = None
+        with contextlib.suppress(Exception):
+            await self.send_meta({"type": "quit"})
+        try:
+            await asyncio.wait_for(asyncio.shield(task), QUIT_GRACE)
+        except TimeoutError:
+            process = self._process
+            if process is not None and process.returncode is None:
+                log.warning("the app of annotator %s did not quit; killing it", terminal_safe(self.annotator))
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            with contextlib.suppress(Exception):
+                await task
+
+    async def wait(self) -> None:
+        """Until the app process has exited (whoever ended it)."""
+        task = self._task
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(task)
+        if self._process is not None:
+            await self._process.wait()
