@@ -121,7 +121,12 @@ def serve(args: argparse.Namespace, store: Path, tokens: TokenFile) -> int:
     from reader.serve.fonts import find_faces, missing_characters
     from reader.serve.server import ReaderServer, ServeConfig
 
-    logging.basicConfig(level=logging.INFO, format="reader serve: %(message)s", stream=sys.stderr)
+    log = logging.getLogger("reader.serve")
+    if not log.handlers:  # what the server reports (connections, refusals), already made terminal_safe
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("reader serve: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     faces = find_faces(fonts)
     missing = missing_characters(faces)
     if missing:
