@@ -46,6 +46,8 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+# Referrer-Policy same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" on
+# the sign-in form's POST, which the same-origin check must refuse.
 # xterm.js's bundle inserts its own <style> elements, hence 'unsafe-inline' for styles (never for scripts).
 COOKIE_MAX_AGE = 30 * 24 * 3600
 REVOKE_CHECK = 2.0  # seconds between checks that a connected annotator's token is still valid
@@ -141,7 +143,7 @@ class ReaderServer:
         if not isinstance(response, web.WebSocketResponse) or not response.prepared:
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault("Cache-Control", "no-store")
         if isinstance(response, web.HTTPException) and response.status >= 400:

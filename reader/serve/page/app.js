@@ -28,7 +28,12 @@
       document.fonts.load(family, "W"),
       document.fonts.load(family, "\ufefb\ufe8d\ufdf2\u0627"),
     ];
-    var go = function () { if (start) { start.call(window, event); } };
+    var go = function () {
+      if (start) { start.call(window, event); }
+      // Keys go to the app at once, without a click first (a click would also move the cursor).
+      var input = document.querySelector(".xterm-helper-textarea");
+      if (input) { input.focus(); }
+    };
     Promise.all(loads).then(go, go);
   });
 })();
