@@ -6,8 +6,11 @@ Chromium (Debian's /usr/bin/chromium, through Playwright) at 1280x720 (a 142x32 
 (a) Start-up: from the start of navigation to the sign-in link (performance.timeOrigin) to the
     first frame that shows the article's status line (`offset 0`) in the page's terminal, measured
     in the page. It includes the redirect, the page and its scripts and fonts, the websocket, and
-    starting one app process (python -m reader.cli) for the annotator. Each run is a new page (the
-    previous session is ended first, as a reload does).
+    the app for the annotator (the server's warm spare process, see reader/serve/session.py). Each
+    run is a new page for another annotator. Printed in steps: the page loaded, the app's first byte,
+    the article's first frame parsed by xterm.js, and drawn.
+    For comparison, in turn with each browser run: the same app started in a terminal (a private
+    tmux server, 142x32) to its first frame with `offset 0`, as benchmarks/app_bench.py does.
 (b) Key to frame: N presses of Left/Right (cursor moves, three each way in turn), each from the
     keydown event in the page to the first terminal render after the app's answer was parsed (the
     frame the annotator sees). Keys are sent one at a time, 30 ms after the previous frame.
@@ -21,12 +24,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,26 +43,30 @@ CHROMIUM = "/usr/bin/chromium"
 # and records, in the page: the first frame showing "offset 0", and each key's time to its frame.
 HOOK = """
 (() => {
-  const bench = window.__bench = {firstByte: null, firstFrame: null, keyAt: null, wrote: false, keys: []};
+  const bench = window.__bench = {
+    firstByte: null, firstParsed: null, firstFrame: null, keyAt: null, wrote: false, keys: [],
+  };
   document.addEventListener("keydown", () => { bench.keyAt = performance.now(); bench.wrote = false; }, true);
   Object.defineProperty(Object.prototype, "fitAddon", {
     configurable: true,
     set(value) {
       Object.defineProperty(this, "fitAddon", {value, writable: true, configurable: true, enumerable: true});
       const term = this.terminal;
+      const showsArticle = () => {
+        const b = term.buffer.active;
+        for (let y = 0; y < term.rows; y++) {
+          if (/offset 0\\b/.test(b.getLine(b.viewportY + y).translateToString(true))) return true;
+        }
+        return false;
+      };
       term.onWriteParsed(() => {
         if (bench.firstByte === null) bench.firstByte = performance.now();
+        if (bench.firstParsed === null && showsArticle()) bench.firstParsed = performance.now();
         if (bench.keyAt !== null) bench.wrote = true;
       });
       term.onRender(() => {
         const now = performance.now();
-        if (bench.firstFrame === null) {
-          const b = term.buffer.active;
-          for (let y = 0; y < term.rows; y++) {
-            const row = b.getLine(b.viewportY + y).translateToString(true);
-            if (/offset 0\\b/.test(row)) { bench.firstFrame = now; break; }
-          }
-        }
+        if (bench.firstFrame === null && showsArticle()) bench.firstFrame = now;
         if (bench.keyAt !== null && bench.wrote) { bench.keys.push(now - bench.keyAt); bench.keyAt = null; }
       });
     },
@@ -87,6 +96,38 @@ def figures(label: str, values: list[float]) -> str:
         f"{label}: median {statistics.median(values):.1f} ms, p90 {p90:.1f} ms, "
         f"min {values[0]:.1f} ms, max {values[-1]:.1f} ms (n={len(values)})"
     )
+
+
+def terminal_first_frame(store: Path) -> float:
+    """Seconds from starting the app in a private tmux server to its first frame with the article."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return float("nan")
+    command = f"exec env TERM=xterm-256color {sys.executable} -m reader.cli --store {store} --annotator terminal"
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+    sock = f"reader-bench-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    base = [tmux, "-L", sock, "-f", "/dev/null"]
+    try:
+        t0 = time.perf_counter()
+        subprocess.run([*base, "new-session", "-d", "-s", "b", "-x", "142", "-y", "32", "-c", str(ROOT), command],
+                       env=env, check=True)  # fmt: skip
+        while True:
+            screen = subprocess.run(
+                [*base, "capture-pane", "-p", "-t", "b"], env=env, capture_output=True, text=True, check=False
+            ).stdout
+            if "offset 0" in screen and "▕" in screen:
+                elapsed = time.perf_counter() - t0
+                break
+            if time.perf_counter() - t0 > 60:
+                raise SystemExit(f"no first frame in the terminal within 60 s:\n{screen}")
+            time.sleep(0.01)
+        subprocess.run([*base, "send-keys", "-t", "b", "C-q"], env=env, check=False)
+        time.sleep(0.5)  # it closes the store
+        return elapsed * 1000
+    finally:
+        subprocess.run([*base, "kill-server"], env=env, capture_output=True, check=False)
+        socket_dir = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (socket_dir / sock).unlink(missing_ok=True)
 
 
 def wait(page: Any, expression: str, timeout: float = 60.0) -> Any:
@@ -137,17 +178,21 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": 1280, "height": 720})
                 context.add_init_script(HOOK)
                 starts: list[float] = []
+                terminal: list[float] = []
                 loaded: list[float] = []
                 first_bytes: list[float] = []
+                parsed: list[float] = []
                 page = None
                 for token in tokens:
                     if page is not None:
                         page.close()
                         time.sleep(1.0)  # the closed page's app quits
+                    terminal.append(terminal_first_frame(store))
                     page = context.new_page()
                     page.goto(f"http://127.0.0.1:{port}/?token={token}")
                     starts.append(float(wait(page, "window.__bench && window.__bench.firstFrame")))
                     first_bytes.append(float(page.evaluate("window.__bench.firstByte")))
+                    parsed.append(float(page.evaluate("window.__bench.firstParsed")))
                     loaded.append(float(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")))
                 assert page is not None
                 time.sleep(0.5)
@@ -164,7 +209,9 @@ def main() -> None:
             server.wait(timeout=30)
     print(figures("page loaded (navigation to the load event: redirect, page, scripts)", loaded))
     print(figures("first byte from the app in the terminal", first_bytes))
+    print(figures("the article's first frame received and parsed by the terminal", parsed))
     print(figures("start-up to first frame (navigation to the article on screen)", starts))
+    print(figures("the same app in a terminal (tmux), start to first frame, in turn with the above", terminal))
     print(figures("key to frame (keydown to the terminal's render of the answer)", keys))
     print(f"target key to frame median <= 50 ms: {'met' if statistics.median(keys) <= 50 else 'MISSED'}")
 

@@ -36,7 +36,7 @@ from textual_serve.download_manager import DownloadManager
 
 from reader.serve.auth import COOKIE, TOKEN_QUERY, same_origin
 from reader.serve.fonts import Face, font_face_css
-from reader.serve.session import AppProcess, app_argv
+from reader.serve.session import AppProcess, Spares, app_args
 from reader.serve.tokens import TokenFile
 from reader.text.sanitize import terminal_safe
 
@@ -79,6 +79,7 @@ class ServeConfig:
     title: str = "reader"
     font_size: int = 16
     python: str | None = None  # the interpreter that runs the apps (default: this one)
+    spare: bool = True  # keep a warm app process ready for the next connection
 
 
 class ReaderServer:
@@ -95,6 +96,7 @@ class ReaderServer:
         self._fonts_css = font_face_css(config.faces, url_prefix="../fonts/")
         self._faces = {face.key: face for face in config.faces}
         self._closing = False
+        self.spares = Spares(config.python or sys.executable, enabled=config.spare)
 
     # ---- the application
     def make_app(self) -> web.Application:
@@ -113,6 +115,7 @@ class ReaderServer:
                 web.static("/static", _static_root(), show_index=False, follow_symlinks=False),
             ]
         )
+        app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
         return app
 
@@ -262,8 +265,10 @@ class ReaderServer:
                 await websocket.close()
                 return websocket
             app = AppProcess(
-                app_argv(str(self.config.store), annotator, self.config.app_args, self.config.python or sys.executable),
+                self.config.python or sys.executable,
+                app_args(str(self.config.store), annotator, self.config.app_args),
                 annotator,
+                spares=self.spares,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
                 close=websocket.close,
@@ -324,8 +329,11 @@ class ReaderServer:
             elif kind == "focus":
                 await app.focus()
 
+    async def _on_startup(self, app: web.Application) -> None:
+        self.spares.refill()
+
     async def _on_shutdown(self, app: web.Application) -> None:
         """Every app quits (and closes the store) before the server exits."""
         self._closing = True
         sessions = list(self.sessions.values())
-        await asyncio.gather(*(s.stop() for s in sessions), return_exceptions=True)
+        await asyncio.gather(self.spares.close(), *(s.stop() for s in sessions), return_exceptions=True)

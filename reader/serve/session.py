@@ -10,6 +10,10 @@ that and change how the process is made and what happens to its error output:
   document text, ids or names;
 - a process that does not quit when asked is killed after a grace period.
 
+Start-up: the server keeps one warm spare process (reader/serve/spare.py: Python with the app
+imported, waiting for its command line) and gives it to the next connection, then starts the next
+spare; without a spare (two connections at once, or a spare that died) the app is started cold.
+
 Sessions of one annotator: opening the app in a second tab (or reloading the page) ends the first
 tab's session and then starts the new one, since the store refuses two writer processes under one
 annotator name. The first tab shows "session ended".
@@ -20,8 +24,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
-import sys
 from asyncio.subprocess import Process
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -36,10 +40,87 @@ STDERR_LIMIT = 64 * 1024
 QUIT_GRACE = 10.0  # seconds an app has to quit (and close its store) before it is killed
 
 
-def app_argv(store: str, annotator: str, extra: Sequence[str] = (), python: str = sys.executable) -> list[str]:
-    """The command line of one annotator's app. ``--annotator=NAME`` (one argument) keeps a name
-    that starts with ``-`` a value."""
-    return [python, "-m", "reader.cli", "--store", store, f"--annotator={annotator}", *extra]
+def app_args(store: str, annotator: str, extra: Sequence[str] = ()) -> list[str]:
+    """The `reader` arguments of one annotator's app. ``--annotator=NAME`` (one argument) keeps a
+    name that starts with ``-`` a value."""
+    return ["--store", store, f"--annotator={annotator}", *extra]
+
+
+async def _ignore(*_args: object) -> None:
+    return None
+
+
+def app_environment(width: int, height: int) -> dict[str, str]:
+    """The environment textual-serve gives an app process (the web driver, true colour, the size)."""
+    service = AppService("", write_bytes=_ignore, write_str=_ignore, close=_ignore, download_manager=DownloadManager())
+    return service._build_environment(width=width, height=height)
+
+
+async def _spawn(argv: Sequence[str], width: int, height: int) -> Process:
+    return await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=app_environment(width, height),
+    )
+
+
+class Spares:
+    """At most one warm spare process (see the module's docstring). ``python``: the interpreter."""
+
+    def __init__(self, python: str, *, enabled: bool = True) -> None:
+        self.python = python
+        self.enabled = enabled
+        self._spare: Process | None = None
+        self._starting: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def refill(self) -> None:
+        """Start a new spare in the background, unless one is there or starting."""
+        if not self.enabled or self._closed or self._spare is not None:
+            return
+        if self._starting is None or self._starting.done():
+            self._starting = asyncio.create_task(self._start())
+
+    async def _start(self) -> None:
+        try:
+            spare = await _spawn([self.python, "-m", "reader.serve.spare"], 80, 24)
+        except OSError as exc:
+            log.warning("cannot start a spare app process: %s", terminal_safe(exc))
+            return
+        if self._closed:
+            await self._end(spare)
+        else:
+            self._spare = spare
+
+    def take(self) -> Process | None:
+        """The spare, if one is ready and alive (then the next one starts)."""
+        spare, self._spare = self._spare, None
+        if spare is not None and spare.returncode is not None:
+            spare = None
+        self.refill()
+        return spare
+
+    @staticmethod
+    async def _end(spare: Process) -> None:
+        if spare.stdin is not None:
+            spare.stdin.close()  # end of input: the spare exits
+        try:
+            await asyncio.wait_for(spare.wait(), QUIT_GRACE)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                spare.kill()
+            await spare.wait()
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._starting is not None:
+            with contextlib.suppress(Exception):
+                await self._starting
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            await self._end(spare)
 
 
 class AppProcess(AppService):
@@ -47,38 +128,52 @@ class AppProcess(AppService):
 
     def __init__(
         self,
-        argv: list[str],
+        python: str,
+        args: list[str],
         annotator: str,
         *,
+        spares: Spares | None = None,
         write_bytes: Callable[[bytes], Awaitable[None]],
         write_str: Callable[[str], Awaitable[None]],
         close: Callable[[], Awaitable[object]],
         download_manager: DownloadManager,
     ) -> None:
         super().__init__(
-            argv[0],
+            python,
             write_bytes=write_bytes,
             write_str=write_str,
             close=self._close_remote,
             download_manager=download_manager,
         )
         self._close = close
-        self.argv = argv
+        self.python = python
+        self.args = args
         self.annotator = annotator
+        self.spares = spares
         self.first_output = asyncio.Event()
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
-        environment = self._build_environment(width=width, height=height)
-        self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=environment,
-        )
+        process = await self._warm(width, height)
+        if process is None:
+            process = await _spawn([self.python, "-m", "reader.cli", *self.args], width, height)
         assert process.stdin is not None
+        self._process = process
         self._stdin = process.stdin
         return process
+
+    async def _warm(self, width: int, height: int) -> Process | None:
+        spare = self.spares.take() if self.spares is not None else None
+        if spare is None or spare.stdin is None:
+            return None
+        request = json.dumps({"args": self.args, "columns": width, "rows": height}) + "\n"
+        try:
+            spare.stdin.write(request.encode("utf-8"))
+            await spare.stdin.drain()
+        except (ConnectionError, RuntimeError):
+            with contextlib.suppress(ProcessLookupError):
+                spare.kill()
+            return None
+        return spare
 
     async def _close_remote(self) -> None:
         await self._close()

@@ -1,10 +1,12 @@
-"""Stands in for `python -m reader.cli` behind `reader serve` in the HTTP tests: speaks the web
-driver's packet protocol, first sends its own command line, then echoes each key it gets as
-"key:<data>" and quits when asked (the real app is driven in tests/e2e)."""
+"""Stands in for `python -m reader.cli` (and for the warm spare, `python -m reader.serve.spare`)
+behind `reader serve` in the HTTP tests: speaks the web driver's packet protocol, first sends its
+command line (a spare's as it was handed over), then echoes each key it gets as "key:<data>" and
+quits when asked (the real app is driven in tests/e2e)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -13,9 +15,20 @@ def packet(kind: bytes, payload: bytes) -> bytes:
 
 
 def main() -> None:
+    argv, spare = sys.argv[1:], sys.argv[1:3] == ["-m", "reader.serve.spare"]
+    size = {"columns": os.environ.get("COLUMNS"), "rows": os.environ.get("ROWS")}
+    if spare:  # as reader/serve/spare.py: one JSON line, read byte by byte
+        line = bytearray()
+        while (byte := os.read(0, 1)) not in (b"", b"\n"):
+            line += byte
+        if not line:
+            return
+        request = json.loads(line)
+        argv = ["-m", "reader.cli", *request["args"]]
+        size = {"columns": str(request["columns"]), "rows": str(request["rows"])}
     out = sys.stdout.buffer
     out.write(b"__GANGLION__\n")
-    out.write(packet(b"D", json.dumps({"argv": sys.argv[1:]}).encode()))
+    out.write(packet(b"D", json.dumps({"argv": argv, "spare": spare, **size}).encode()))
     out.flush()
     stdin = sys.stdin.buffer
     while True:

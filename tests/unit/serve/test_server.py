@@ -44,15 +44,15 @@ class Served:
         return await self.client.ws_connect("/ws", params=params, headers={"Origin": self.origin})
 
 
-@pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[Served]:
+@pytest.fixture(params=[True, False], ids=["spare", "cold"])
+async def served(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Served]:
     python = tmp_path / "fake-python"
     python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_APP}" "$@"\n')
     python.chmod(0o755)
     store = tmp_path / "s.json"
     tokens = TokenFile.for_store(store)
     config = ServeConfig(store=store, tokens=tokens, app_args=["--theme", "light"], faces=find_faces(),
-                         python=str(python))  # fmt: skip
+                         python=str(python), spare=request.param)  # fmt: skip
     server = ReaderServer(config)
     client = TestClient(TestServer(server.make_app()))
     await client.start_server()
@@ -163,14 +163,24 @@ async def test_a_websocket_from_another_origin_is_refused(served: Served) -> Non
     assert served.server.sessions == {}
 
 
+async def wait_for_spare(served: Served) -> None:
+    for _ in range(200):
+        if served.server.spares._spare is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no spare process started")
+
+
 async def test_the_app_runs_as_the_tokens_annotator_whatever_the_browser_says(served: Served) -> None:
     await served.sign_in(served.tokens.add("alice"))
+    if served.server.config.spare:
+        await wait_for_spare(served)
     ws = await served.connect(annotator="mallory", width="100", height="30")
-    argv = json.loads(await receive_text(ws))["argv"]
-    assert argv[:2] == ["-m", "reader.cli"]
-    assert "--annotator=alice" in argv and not any("mallory" in a for a in argv)
-    assert argv[argv.index("--store") + 1] == str(served.store)
-    assert argv[-2:] == ["--theme", "light"]
+    started = json.loads(await receive_text(ws))
+    assert started["spare"] is served.server.config.spare  # a warm spare when there is one
+    assert started["argv"] == ["-m", "reader.cli", "--store", str(served.store), "--annotator=alice",
+                               "--theme", "light"]  # fmt: skip
+    assert (started["columns"], started["rows"]) == ("100", "30")
     await ws.send_str(json.dumps(["stdin", "--annotator=mallory\x1b[A"]))
     assert await receive_text(ws) == "key:--annotator=mallory\x1b[A"  # keys are only ever keys
     for junk in ("not json", "{}", "[]", '["meta", {"type": "quit"}]', "[1, 2]"):
@@ -179,6 +189,12 @@ async def test_the_app_runs_as_the_tokens_annotator_whatever_the_browser_says(se
     meta = json.loads((await receive_text(ws)).removeprefix("meta:"))
     assert meta == {"type": "resize", "width": 1000, "height": 1}
     await ws.close()
+    if served.server.config.spare:
+        await wait_for_spare(served)  # the next one is ready
+        spare = served.server.spares._spare
+        assert spare is not None
+        await served.server.spares.close()
+        assert spare.returncode == 0  # a spare ends quietly when the server stops
 
 
 async def test_two_annotators_work_at_once_and_a_second_tab_ends_the_first(served: Served) -> None:
