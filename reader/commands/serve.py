@@ -121,12 +121,7 @@ def serve(args: argparse.Namespace, store: Path, tokens: TokenFile) -> int:
     from reader.serve.fonts import find_faces, missing_characters
     from reader.serve.server import ReaderServer, ServeConfig
 
-    log = logging.getLogger("reader.serve")
-    if not log.handlers:  # what the server reports (connections, refusals), already made terminal_safe
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("reader serve: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    setup_logging()
     faces = find_faces(fonts)
     missing = missing_characters(faces)
     if missing:
@@ -152,6 +147,26 @@ def serve(args: argparse.Namespace, store: Path, tokens: TokenFile) -> int:
     config = ServeConfig(store=store, tokens=tokens, app_args=app_args, faces=faces, font_size=args.font_size)
     server = ReaderServer(config)
     return run_server(server, args.host, args.port, public_url(args))
+
+
+class SafeFormatter(logging.Formatter):
+    """Log lines (with any traceback aiohttp adds) made safe for the terminal as a whole."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record), keep_newlines=True)
+
+
+def setup_logging() -> None:
+    """What the server reports (connections, refusals, apps that failed) and aiohttp's own errors go
+    to stderr through SafeFormatter; aiohttp's access log is off (request lines carry sign-in tokens)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(SafeFormatter("reader serve: %(message)s"))
+    for name, level in (("reader.serve", logging.INFO), ("aiohttp", logging.WARNING)):
+        log = logging.getLogger(name)
+        if not log.handlers:
+            log.addHandler(handler)
+            log.setLevel(level)
+            log.propagate = False
 
 
 def run_server(server: ReaderServer, host: str, port: int, url: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,7 @@ def test_a_non_loopback_address_is_warned_about(
 ) -> None:
     started: list[tuple[str, int]] = []
     monkeypatch.setattr(serve_command, "run_server", lambda server, host, port, url: started.append((host, port)) or 0)
+    monkeypatch.setattr(serve_command, "setup_logging", lambda: None)  # leave this process's loggers alone
     store = str(tmp_path / "s.json")
     assert main(["serve", "--store", store, "--host", "0.0.0.0", "--port", "8123"]) == 0
     err = capsys.readouterr().err
@@ -94,3 +97,37 @@ def test_bad_options_are_refused_before_serving(tmp_path: Path, capsys: pytest.C
     assert main(["serve", "--store", store]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "--port must be" in err and "no such font" in err and "damaged" in err
+
+
+_BAD = re.compile("[\x1b\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+PAYLOAD = "\x1b]0;pwned\x07\x1b[31m\x9b2J\u202e"
+
+
+@pytest.mark.slow
+def test_hostile_paths_names_and_files_as_a_user_runs_them(tmp_path: Path) -> None:
+    """The real command (a subprocess) over hostile store paths, names, label and token files: exit 0
+    or 2, no traceback, no raw escape sequence on either stream."""
+    store = tmp_path / f"store{PAYLOAD}.json"
+    labels = tmp_path / "labels.toml"
+    labels.write_text(f'[[label]]\nname = "A{PAYLOAD}"\nkey = "q"\ncolor = "#zz"\n', encoding="utf-8")
+    damaged = tmp_path / "d.json"
+    damaged.with_name("d.json.serve-tokens").write_text(f'{{"format": "{PAYLOAD}"', encoding="utf-8")
+    runs = [
+        ["--store", str(store), f"--add-annotator=x{PAYLOAD}"],
+        ["--store", str(store), "--list-annotators"],
+        ["--store", str(store), f"--remove-annotator=y{PAYLOAD}"],
+        ["--store", str(store), "--labels", str(labels)],
+        ["--store", str(store), "--font", f"f{PAYLOAD}.ttf"],
+        ["--store", str(damaged)],
+        ["--store", str(tmp_path / f"no{PAYLOAD}" / "s.json")],
+        ["--store", str(store), f"--public-url=h{PAYLOAD}", "--add-annotator=z"],
+        ["--store", str(store), f"--bogus{PAYLOAD}"],
+    ]
+    for args in runs:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader.cli", "serve", *args], capture_output=True, timeout=60, check=False
+        )
+        out, err = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+        assert done.returncode in (0, 2), (args, err)
+        assert "Traceback" not in out + err, err
+        assert _BAD.search(out) is None and _BAD.search(err) is None, (args, out, err)
