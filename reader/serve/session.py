@@ -150,7 +150,6 @@ class AppProcess(AppService):
         self.args = args
         self.annotator = annotator
         self.spares = spares
-        self.first_output = asyncio.Event()
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         process = await self._warm(width, height)
@@ -181,10 +180,6 @@ class AppProcess(AppService):
     @property
     def process(self) -> Process | None:
         return self._process
-
-    async def on_data(self, payload: bytes) -> None:
-        self.first_output.set()
-        await super().on_data(payload)
 
     async def run(self) -> None:
         """Relay the app's packets to the browser until the app exits (textual-serve's loop, with
@@ -225,21 +220,27 @@ class AppProcess(AppService):
             pass
         finally:
             # the app has closed stdout: it is exiting; its stderr is complete once it has
-            with contextlib.suppress(asyncio.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(process.wait(), QUIT_GRACE)
-            await asyncio.sleep(0)
+            with contextlib.suppress(TimeoutError):  # the rest of stderr, up to its end
+                await asyncio.wait_for(asyncio.shield(stderr_task), 2)
             stderr_task.cancel()
             await stderr_task
-        text = kept.getvalue().decode("utf-8", "replace").strip()
+        text = terminal_safe(kept.getvalue().decode("utf-8", "replace").strip(), keep_newlines=True)
         code = process.returncode
         if text or (code not in (0, None)):
-            who = terminal_safe(self.annotator)
             log.warning(
                 "the app of annotator %s exited with status %s%s",
-                who,
+                terminal_safe(self.annotator),
                 code,
-                (":\n" + terminal_safe(text, keep_newlines=True)) if text else "",
+                (":\n" + text) if text else "",
             )
+        if text and code not in (0, None):
+            # The annotator sees why (a damaged store, say) in the page's terminal, under the
+            # "session ended" notice: reset, clear, then the message (made safe, as on a terminal).
+            shown = "\x1b[0m\x1b[2J\x1b[H" + text.replace("\n", "\r\n") + "\r\n"
+            with contextlib.suppress(Exception):
+                await self.remote_write_bytes(shown.encode("utf-8"))
         with contextlib.suppress(Exception):
             await self.remote_close()
 

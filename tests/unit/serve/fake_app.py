@@ -26,6 +26,9 @@ def main() -> None:
         request = json.loads(line)
         argv = ["-m", "reader.cli", *request["args"]]
         size = {"columns": str(request["columns"]), "rows": str(request["rows"])}
+    if "--annotator=broken" in argv:  # as the real app on a damaged store: a message, status 2
+        sys.stderr.write("reader: error: s.json: the store is damaged \x1b]0;pwned\x07 (see the README)\n")
+        sys.exit(2)
     out = sys.stdout.buffer
     out.write(b"__GANGLION__\n")
     out.write(packet(b"D", json.dumps({"argv": argv, "spare": spare, **size}).encode()))

@@ -233,6 +233,16 @@ async def test_removing_an_annotator_ends_their_open_session(served: Served, mon
     assert (await served.client.get("/", allow_redirects=False)).status == 401
 
 
+async def test_an_app_that_cannot_start_tells_the_browser_why_safely(served: Served) -> None:
+    await served.sign_in(served.tokens.add("broken"))
+    ws = await served.connect()
+    shown = await receive_text(ws)
+    assert "reader: error: s.json: the store is damaged ␛]0;pwned␇ (see the README)" in shown
+    assert "\x1b]" not in shown  # the app's words reach the page's terminal as text, never as controls
+    closed = await asyncio.wait_for(ws.receive(), 10)
+    assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+
+
 async def test_hostile_annotator_names_are_escaped_in_the_page(served: Served) -> None:
     name = '<script>alert(1)</script>"\x1b]0;x\x07'
     await served.sign_in(served.tokens.add(name))
