@@ -274,8 +274,13 @@ class ReaderServer:
                 close=websocket.close,
                 download_manager=self.download_manager,
             )
+            try:
+                await app.start(width, height)
+            except OSError as exc:  # no interpreter, no processes left, ...
+                log.error("cannot start the app of annotator %s: %s", terminal_safe(annotator), terminal_safe(exc))
+                await websocket.close()
+                return websocket
             self.sessions[annotator] = app
-            await app.start(width, height)
         log.info("annotator %s connected", terminal_safe(annotator))
         watcher = asyncio.create_task(self._watch_token(token, app, websocket))
         try:
