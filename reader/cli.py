@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("reader.commands.merge", "merge stores annotated offline on copies into one"),
     "team": ("reader.commands.team", "set or show the routing policy: overlap, agreement share, team, blind"),
     "review": ("reader.commands.review", "adjudicate: review documents two or more annotators answered, into gold"),
+    "serve": ("reader.commands.serve", "serve the annotation app to web browsers, one sign-in per annotator"),
 }
 
 
