@@ -102,3 +102,14 @@ def test_hostile_names_are_shown_not_obeyed(store: Path, capsys: pytest.CaptureF
     assert team(store, "--team", "sa\x1b]0;pwned\x07ra,omar") == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "sa␛]0;pwned␇ra" in out
+
+
+def test_no_store_at_the_path_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo.json"
+    assert team(missing, "--overlap", "2", "--agreement-share", "0.3") == 2
+    assert "no store" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no policy left behind
+    assert team(missing, "--overlap", "2") == 2  # and again: still refused, still nothing written
+    assert list(tmp_path.iterdir()) == []
