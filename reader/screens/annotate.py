@@ -38,7 +38,7 @@ from reader.screens.team import TeamBoard, TeamScreen
 from reader.session import Decision, Session
 from reader.teamwatch import TeamWatch
 from reader.theme import chip_ink, colour_system, quantizer
-from reader.widgets.article import ArticleView
+from reader.widgets.article import ArticleView, EdgeMoved
 from reader.widgets.doclist import DocumentChosen, DocumentList
 from reader.widgets.safe import safe, safe_str, snippet
 from reader.widgets.spans import SpanAction, SpanPanel
@@ -483,6 +483,16 @@ class AnnotateScreen(Screen[None]):
         elif message.action == "relabel":
             self.article.move_to(span.start)
             self.action_await_label("relabel")
+
+    def on_edge_moved(self, message: EdgeMoved) -> None:
+        """``[ ] { }``: say what the selection is now, or why nothing moved."""
+        if message.selection is None:
+            self._status("no selection: [ ] { } trim a selection's edges")
+            return
+        start, end = message.selection
+        shown = snippet(self.article.text[start:end], 24)
+        stuck = "" if message.changed else " (an edge cannot pass the other or the text's end)"
+        self._status(f"selection {start}–{end}: {shown}{stuck}")
 
     # -- suggestions ---------------------------------------------------------------------------------
     def _suggestion_here(self) -> Span | None:
