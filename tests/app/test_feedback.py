@@ -7,14 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from test_review_mode import build, reviewing  # the review-mode fixtures (same directory)
+from test_review_mode import status as review_status
 from textual.widgets import Static
 
 from annotations.labels import LabelSchema
-from annotations.store import Store
+from annotations.model import Span
+from annotations.store import Changes, Store
 from reader.app import ReaderApp
 from reader.cli import main as reader_main
 from reader.commands.app import open_paths
 from reader.screens.annotate import AnnotateScreen
+from reader.screens.review import ReviewScreen
 from reader.session import Session
 from reader.widgets.article import ArticleView
 
@@ -56,3 +60,25 @@ async def test_edge_keys_say_what_the_selection_is_now(tmp_path: Path) -> None:
             await pilot.pause()
             assert view.selection == (word + 1, word + 6)
             assert f"selection {word + 1}–{word + 6}:" in status(app)
+
+
+async def test_review_says_records_changed_only_when_they_did(tmp_path: Path) -> None:
+    path = build(tmp_path / "team.json")
+    with reviewing(path) as (app, store):
+        async with app.run_test(size=(150, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            real_refresh = store.refresh
+            store.refresh = lambda: Changes(reloaded=True)  # type: ignore[method-assign]  # a fold elsewhere
+            screen._follow_store()
+            store.refresh = real_refresh  # type: ignore[method-assign]
+            assert "records changed" not in review_status(app)
+            with Store.open(path, annotator="sara") as sara:  # sara only reads d1 for a while
+                sara.add_time("d1", "sara", 30.0)
+            screen._follow_store()
+            assert "records changed" not in review_status(app)
+            with Store.open(path, annotator="sara") as sara:  # now she really changes it
+                sara.add_span("d1", "sara", Span(0, 3, "PERSON"))
+            screen._follow_store()
+            assert "the annotators' records changed" in review_status(app)
