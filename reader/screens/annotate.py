@@ -94,6 +94,10 @@ def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
 
 
 class AnnotateScreen(Screen[None]):
+    # time spent on the open document is saved with every action and at least this often, so the
+    # team screen's throughput is current while someone reads a long article
+    TIME_SAVE_SECONDS: ClassVar[float] = 60.0
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "a",
@@ -208,6 +212,11 @@ class AnnotateScreen(Screen[None]):
         gc.freeze()
         # other annotators' (and importers') work on the same store shows within a second
         self.set_interval(1.0, self._follow_store)
+        self.set_interval(self.TIME_SAVE_SECONDS, self._save_time)
+
+    @reports_user_errors
+    def _save_time(self) -> None:
+        self.session.record_time()
 
     @property
     def blind(self) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from test_review_mode import build, reviewing  # the review-mode fixtures (same directory)
 from test_review_mode import status as review_status
 from textual.widgets import Static
@@ -82,3 +83,16 @@ async def test_review_says_records_changed_only_when_they_did(tmp_path: Path) ->
                 sara.add_span("d1", "sara", Span(0, 3, "PERSON"))
             screen._follow_store()
             assert "the annotators' records changed" in review_status(app)
+
+
+async def test_time_spent_is_saved_while_the_document_stays_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(AnnotateScreen, "TIME_SAVE_SECONDS", 0.4)
+    with opened(tmp_path, suggested=True) as (app, store):  # suggestions: the document has a record view
+        async with app.run_test(size=(120, 32)) as pilot:
+            doc = app.session.doc_id
+            await pilot.pause(1.5)
+            record = store.get_annotation(doc, "pilot")
+            assert record is not None and record.seconds_spent > 0.5  # without leaving the document
+            assert record.updated == 0.0  # reading is not an edit

@@ -103,3 +103,28 @@ def test_time_is_recorded_when_leaving_a_document(session: Session, monkeypatch:
     session.go(1)
     annotation = session.store.get_annotation("d0", "ann")
     assert annotation is not None and annotation.seconds_spent == pytest.approx(30.0)
+
+
+def test_time_spent_is_saved_with_the_next_action_without_a_separate_write(session: Session) -> None:
+    assert PERSON
+    session._opened_at -= 40.0  # forty seconds of reading
+    session.label(PERSON, 4, 8)
+    record = session.annotation()
+    assert record is not None and record.seconds_spent >= 40.0  # saved with the label, not on leaving
+    session._opened_at -= 70.0
+    session.undo()
+    again = session.annotation()
+    assert again is not None and again.seconds_spent >= 110.0
+
+
+def test_time_saved_while_reading_leaves_updated_alone(session: Session) -> None:
+    assert PERSON
+    session.label(PERSON, 4, 8)
+    record = session.annotation()
+    assert record is not None
+    session._opened_at -= 65.0
+    session.record_time()  # what the screen does every minute
+    later = session.annotation()
+    assert later is not None
+    assert later.seconds_spent >= record.seconds_spent + 65.0
+    assert later.updated == record.updated
