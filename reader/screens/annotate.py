@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -170,6 +171,7 @@ class AnnotateScreen(Screen[None]):
         self._walk: Span | None = None  # the suggestion . and , last selected
         self._last_status = Text()
         self._note = ""
+        self._note_toast: Notification | None = None
         # the others' progress (not under a blind routing policy)
         self.team_watch: TeamWatch | None = None
         self._others: list[tuple[str, int]] = []
@@ -325,24 +327,36 @@ class AnnotateScreen(Screen[None]):
         """A toast, for what must be read in full; never parsed as markup, controls made visible."""
         self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
-    def _status(self, note: str | None = None) -> None:
-        """Redraw the status line. ``note`` (what the last key did) stays until the next note; a note
-        that does not fit the line is also shown as a toast, so it is never cut off unread."""
+    def _status(self, note: str | None = None, *, shorter: str | None = None) -> None:
+        """Redraw the status line. ``note`` (what the last key did) stays until the next note. Routine
+        notes are worded to fit the line beside the counters (``shorter``: the same said in fewer
+        words, used when the note does not fit); one that still does not fit (a narrow terminal) is
+        also shown as a toast, which the next note replaces, so a toast never shows a stale message."""
         s = self.session
-        if note is not None:
-            self._note = note
         pending = s.pending_count()
+        head = f" {s.index + 1}/{len(s.ids)} "
+        counts = f" {pending} pending "
+        if note is not None:
+            room = self.size.width - cell_len(head + counts) - 1
+            if shorter is not None and cell_len(note) > room:
+                note = shorter
+            self._note = note
+            if note and cell_len(note) > room:
+                self._toast_note(note)
+            else:
+                self._drop_note_toast()
         answer = s.answers.get(s.doc_id)
         y, _ = self.article.cursor_position()
         # Most useful first, so a narrow terminal cuts off the least useful part.
         text = Text()
-        text.append(f" {s.index + 1}/{len(s.ids)} ", style="bold reverse")
-        text.append(f" {pending} pending ", style="bold reverse" if pending else "dim")
+        text.append(head, style="bold reverse")
+        text.append(counts, style="bold reverse" if pending else "dim")
         text.append(" ")
         if self._note:
             text.append(safe(self._note, "italic"))
             text.append("  ")
-        text.append(f"answer: {answer or '—'}  answered {s.answered}/{len(s.ids)}  ")
+        # "done": every answer counts (accept, reject, skip, flag); the team screen splits them
+        text.append(f"answer: {answer or '—'}  done {s.answered}/{len(s.ids)}  ")
         if self._others:  # the others' progress, live (not under blind routing)
             others = ", ".join(f"{name} {n}" for name, n in self._others[:6])
             text.append(safe(f"others: {others}  ", "bold"))
@@ -356,8 +370,19 @@ class AnnotateScreen(Screen[None]):
             self._last_status = text
             # One fixed-height line: no relayout of the screen on every key press.
             self.query_one("#status", Static).update(text, layout=False)
-        if note and cell_len(f" {s.index + 1}/{len(s.ids)}  {pending} pending  {note}") > self.size.width:
-            self._notify(note)
+
+    def _toast_note(self, note: str) -> None:
+        """A note too long for the status line, as a toast in place of the previous one."""
+        self._drop_note_toast()
+        toast = Notification(safe_str(note), "", "information", 4, markup=False)
+        self._note_toast = toast
+        self.app.post_message(Notify(toast))
+
+    def _drop_note_toast(self) -> None:
+        toast, self._note_toast = self._note_toast, None
+        # Textual has no public call to withdraw one toast; errors and warnings stay up
+        if toast is not None and toast in self.app._notifications:
+            self.app._unnotify(toast)
 
     def on_document_chosen(self, message: DocumentChosen) -> None:
         self.open_document(message.index)
@@ -526,7 +551,7 @@ class AnnotateScreen(Screen[None]):
             self.session.reject(span)
         self._refresh_spans()
         left = self.session.pending_count()
-        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next")
+        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next", shorter=f"{verdict}ed {span.label}")
 
     def action_next_suggestion(self, step: int) -> None:
         s = self.session
@@ -539,9 +564,9 @@ class AnnotateScreen(Screen[None]):
         self.article.select(found.start, found.end, cursor=found.start)
         self._walk = found
         order = s.pending()
+        where = f"suggestion {order.index(found) + 1}/{len(order)} {found.label}"
         self._status(
-            f"suggestion {order.index(found) + 1}/{len(order)}: {found.label} "
-            f"({found.rule or 'rule'}) — c accepts, x rejects, a label key relabels"
+            f"{where} ({found.rule or 'rule'}): c accepts, x rejects", shorter=f"{where}: c accepts, x rejects"
         )
 
     # -- answers, undo -----------------------------------------------------------------------------

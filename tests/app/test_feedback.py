@@ -96,3 +96,32 @@ async def test_time_spent_is_saved_while_the_document_stays_open(
             record = store.get_annotation(doc, "pilot")
             assert record is not None and record.seconds_spent > 0.5  # without leaving the document
             assert record.updated == 0.0  # reading is not an edit
+
+
+@pytest.mark.parametrize("size", [(120, 32), (80, 24)])
+async def test_routine_review_messages_fit_the_status_line_without_toasts(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    with opened(tmp_path, suggested=True) as (app, _store):
+        async with app.run_test(size=size) as pilot:
+            for keys in (["full_stop"], ["full_stop"], ["c"], ["full_stop"], ["x"]):
+                await pilot.press(*keys)
+                await pilot.pause()
+                line = status(app)[: size[0]]
+                assert app.screen._note and app.screen._note in line  # type: ignore[attr-defined]
+                assert "pending" in line and "answer:" in line  # the counters stay in view
+                assert list(app._notifications) == []  # nothing covers the status line
+
+
+async def test_a_toast_for_a_long_note_is_replaced_not_stacked(tmp_path: Path) -> None:
+    with opened(tmp_path, suggested=True) as (app, _store):
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.press("full_stop")
+            await pilot.pause()
+            await pilot.press("full_stop")
+            await pilot.pause()
+            toasts = [str(n.message) for n in app._notifications]
+            assert len(toasts) == 1 and toasts[0].startswith("suggestion 2/")
+            await pilot.press("c")  # a short note fits: the stale toast goes
+            await pilot.pause()
+            assert list(app._notifications) == []
