@@ -38,6 +38,7 @@ from reader.screens.search import SearchScreen
 from reader.screens.team import TeamBoard, TeamScreen
 from reader.session import Decision, Session
 from reader.teamwatch import TeamWatch
+from reader.text.snippet import interface_line
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView, EdgeMoved
 from reader.widgets.doclist import DocumentChosen, DocumentList
@@ -87,6 +88,12 @@ def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
             screen._notify(f"not done: {exc.describe()}", "error", timeout=10)
 
     return guarded
+
+
+def _shown(name: str) -> str:
+    """A name or an id for the status line: controls made visible first, then (an Arabic name)
+    shaped and in visual order through the layout engine."""
+    return interface_line(safe_str(name))
 
 
 def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
@@ -358,11 +365,11 @@ class AnnotateScreen(Screen[None]):
         # "done": every answer counts (accept, reject, skip, flag); the team screen splits them
         text.append(f"answer: {answer or '—'}  done {s.answered}/{len(s.ids)}  ")
         if self._others:  # the others' progress, live (not under blind routing)
-            others = ", ".join(f"{name} {n}" for name, n in self._others[:6])
+            others = ", ".join(f"{_shown(name)} {n}" for name, n in self._others[:6])
             text.append(safe(f"others: {others}  ", "bold"))
         text.append(f"offset {self.article.cursor}  {self.article.layout_engine.describe_line(y)}  ")
-        text.append(safe(f"annotator: {s.annotator}  ", "dim"))
-        text.append(safe(s.doc_id, "dim"))
+        text.append(safe(f"annotator: {_shown(s.annotator)}  ", "dim"))
+        text.append(safe(_shown(s.doc_id), "dim"))
         if self._model_note:
             text.append("  ")
             text.append(safe(self._model_note, "dim"))

@@ -125,3 +125,31 @@ async def test_a_toast_for_a_long_note_is_replaced_not_stacked(tmp_path: Path) -
             await pilot.press("c")  # a short note fits: the stale toast goes
             await pilot.pause()
             assert list(app._notifications) == []
+
+
+@pytest.mark.parametrize("size", [(120, 32), (80, 24)])
+async def test_arabic_in_the_help_is_shaped_and_in_visual_order(tmp_path: Path, size: tuple[int, int]) -> None:
+    from reader.screens.help import HelpScreen
+    from reader.text.snippet import visual_snippet
+
+    with opened(tmp_path) as (app, _store):
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+            assert "الشيخ، الرئيس" not in shown  # logical order, unjoined: what the terminal would garble
+            assert visual_snippet("الشيخ، الرئيس", 40) in shown  # as the article draws it
+
+
+async def test_an_arabic_annotator_name_on_the_status_line_is_shaped(tmp_path: Path) -> None:
+    from reader.text.snippet import visual_snippet
+
+    path = tmp_path / "s.json"
+    with Store.open(path) as store:
+        open_paths(store, [str(SEED)], "سارة", SCHEMA)
+        app = ReaderApp(Session(store, "سارة", SCHEMA))
+        async with app.run_test(size=(160, 32)) as pilot:
+            await pilot.pause()
+            line = status(app)
+            assert "annotator: " + visual_snippet("سارة", 10) in line and "سارة" not in line
