@@ -164,7 +164,11 @@ def _describe(store: Path, policy: RoutingPolicy | None, verb: str = "") -> str:
     ]
     sample = _sample(store, policy)
     if sample is not None:
-        lines.append(f"  agreement sample {sample[0]} of {sample[1]} document(s)")
+        expected = policy.agreement_share * sample[1]
+        lines.append(
+            f"  agreement sample {sample[0]} of {sample[1]} document(s) (each drawn on its own from the seed: "
+            f"{expected:.1f} expected)"
+        )
     return "\n".join(terminal_safe(line) for line in lines)
 
 

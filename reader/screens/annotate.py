@@ -198,20 +198,41 @@ class AnnotateScreen(Screen[None]):
         yield Static(Text(), id="status")
         yield Footer()
 
-    def _legend(self) -> Text:
+    def _legend(self, width: int) -> Text:
+        """The label keys, each entry whole on its line: with "(line)" after line-scoped labels when
+        everything fits on one line, without it when that makes it fit (the help says it), else
+        broken between entries, never inside one."""
         quantize = self._quantize()
+        labels = self.session.schema.labels
+        for marked in (True, False):
+            entries = []
+            for label in labels:
+                ink = chip_ink(label, quantize)
+                entry = Text()
+                entry.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
+                name = _shown(label.name.title())
+                entry.append(f" {name}{' (line)' if marked and label.scope == 'line' else ''}")
+                entries.append(entry)
+            if sum(e.cell_len for e in entries) + len(entries) - 1 <= width:
+                break
         legend = Text()
-        for label in self.session.schema.labels:
-            ink = chip_ink(label, quantize)
-            legend.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
-            legend.append(f" {safe_str(label.name.title())}{' (line)' if label.scope == 'line' else ''}  ")
+        used = 0
+        for entry in entries:
+            if used and used + 1 + entry.cell_len > width:
+                legend.append("\n")
+                used = 0
+            elif used:
+                legend.append(" ")
+                used += 1
+            legend.append_text(entry)
+            used += entry.cell_len
         return legend
 
     def _quantize(self) -> Quantize:
         return quantizer(colour_system(self.app.console))
 
     def on_mount(self) -> None:
-        self.query_one("#legend", Static).update(self._legend())
+        self.query_one("#legend", Static).update(self._legend(self.size.width))
         self.article.focus()
         self._apply_width(self.size.width)
         self._watch_team()
@@ -283,6 +304,7 @@ class AnnotateScreen(Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
+        self.query_one("#legend", Static).update(self._legend(width))
         docs, panel = side_widths(width, self.options.show_documents, self.options.show_panel)
         for selector, cells in (("#documents", docs), ("#panel", panel)):
             widget = self.query_one(selector)

@@ -153,3 +153,20 @@ async def test_an_arabic_annotator_name_on_the_status_line_is_shaped(tmp_path: P
             await pilot.pause()
             line = status(app)
             assert "annotator: " + visual_snippet("سارة", 10) in line and "سارة" not in line
+
+
+@pytest.mark.parametrize("width", [160, 120, 80, 60])
+async def test_the_label_bar_never_splits_an_entry(tmp_path: Path, width: int) -> None:
+    with opened(tmp_path) as (app, _store):
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            legend = app.screen.query_one("#legend", Static)
+            lines = [strip.text.rstrip() for strip in legend.render_lines(legend.region.reset_offset)]
+            lines = [line for line in lines if line]
+            shown = "\n".join(lines)
+            assert " b  Boilerplate" in shown  # whole, never "b  Boilerplate" / "(line)" on two lines
+            assert all(not line.endswith(f" {key} ") for line in lines for key in "polde12mqb")
+            if width >= 120:
+                assert len(lines) == 1
+            if width >= 160:
+                assert "Boilerplate (line)" in shown
