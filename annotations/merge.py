@@ -216,6 +216,7 @@ class Plan:
     folded: list[tuple[str, str]] = field(default_factory=list)  # (derived id, id of the same text)
     superseded: list[Superseded] = field(default_factory=list)
     unchanged: int = 0
+    added: int = 0  # records the target did not have (imported, or written whole: see importable)
 
 
 def importable(record: Annotation) -> bool:
@@ -270,6 +271,8 @@ def plan(result: MergeResult, target: Snapshot) -> Plan:
         if dropped:
             tie = any(u == rec.updated for _, u in dropped)
             out.superseded.append(Superseded(key[0], key[1], names, rec.updated, dropped, tie))
+        if key not in current:
+            out.added += 1
         if current.get(key) == record_state(rec):
             out.unchanged += 1
         elif key not in current and rec.text_hash == hashes[key[0]] and importable(rec):

@@ -183,7 +183,7 @@ def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Pl
         f"{verb} {stores} store(s) into {_safe(args.into)}:",
         f"  documents: {len(todo.new_documents)} added"
         + (f", {len(todo.folded)} imported without an id joined the document with their text" if todo.folded else ""),
-        f"  records: {len(todo.imports)} added, {len(todo.replacements)} replaced or updated, "
+        f"  records: {todo.added} added, {records_in - todo.added} replaced or updated, "
         f"{todo.unchanged} already up to date",
     ]
     if suggestions:

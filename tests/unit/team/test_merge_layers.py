@@ -87,3 +87,12 @@ def test_merging_again_reports_nothing(stores: tuple[Path, Path], capsys: pytest
     assert main(["merge", str(master), "--into", str(copy)]) == 0  # and the other way round
     out = capsys.readouterr().out
     assert "Nothing to do" in out and "Newer versions kept" not in out
+
+
+def test_new_records_with_a_history_are_reported_as_added(
+    stores: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    master, copy = stores
+    assert main(["merge", str(copy), "--into", str(master)]) == 0
+    out = capsys.readouterr().out
+    assert "records: 3 added, 0 replaced or updated" in out  # written whole (undo history), still new
