@@ -307,7 +307,9 @@ class Figures:
     kappa: float | None = None  # pairs: Cohen's κ; all annotators: Light's κ (mean of pairs)
     alpha: float | None = None  # all annotators: Krippendorff's α
     answered: int = 0  # documents both (all: at least two) answered
-    answers_same: int = 0  # pairs: documents both answered the same way
+    answers_same: int = 0  # pairs of answered records with the same answer (a pair: its documents)
+    # pairs of answered records: a pair's row, its answered documents; all annotators, the sum over pairs
+    answer_pairs: int = 0
     answers_agreed: float | None = None  # share of answered pairs that gave the same answer
     answers_kappa: float | None = None  # pairs: κ on answers
     answers_alpha: float | None = None  # all annotators: α on answers
@@ -333,6 +335,7 @@ class Figures:
             "alpha": self.alpha,
             "answered": self.answered,
             "answers_same": self.answers_same,
+            "answer_pairs": self.answer_pairs,
             "answers_agreed": self.answers_agreed,
             "answers_kappa": self.answers_kappa,
             "answers_alpha": self.answers_alpha,
@@ -601,6 +604,7 @@ class _Computation:
             f.alpha = alpha_nominal(every.patterns)
             f.kappa = _mean(pair_kappas.get(None))
             f.answered = every.answered
+            f.answers_same, f.answer_pairs = agreed_answers, answered_pairs
             f.answers_agreed = agreed_answers / answered_pairs if answered_pairs else None
             f.answers_alpha = alpha_nominal(every.answer_patterns)
             overall.append(f)
@@ -625,6 +629,7 @@ class _Computation:
             f.kappa = cohen_kappa(whole.kappa_pairs)
             f.answered = whole.answered
             f.answers_same = sum(n for (x, y), n in whole.answer_pairs.items() if x == y)
+            f.answer_pairs = whole.answered
             if whole.answered:
                 f.answers_agreed = f.answers_same / whole.answered
             f.answers_kappa = cohen_kappa(whole.answer_pairs)

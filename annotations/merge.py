@@ -15,8 +15,13 @@ Rules
     Records are matched by (document, annotator). Where stores hold different versions of a record
     the newer one (``updated``) wins and the others are reported as superseded. Two different
     versions with the very same ``updated`` time are decided by their content (the same choice
-    whatever the order of the stores) and reported as a tie. Versions that differ only in
-    ``updated`` are one version (at its latest time): rewriting a record does not make it new.
+    whatever the order of the stores) and reported as a tie. Versions that differ only in their
+    times are one version (at its latest ``updated``): rewriting a record does not make it new.
+
+    ``updated`` is the time of the record's last change of content (spans, answer, decisions,
+    history); time spent is bookkeeping that never decides which version wins. The merged record
+    takes the largest time spent and the earliest creation time of all the versions, so a copy that
+    was only opened adds nothing but the minutes spent reading it.
 """
 
 from __future__ import annotations
@@ -91,12 +96,21 @@ class MergeResult:
         )
 
 
+BOOKKEEPING = ("created", "updated", "seconds_spent")
+
+
 def record_content(record: Annotation) -> str:
     """A canonical text of what a record says: equal for two versions of a record that differ only in
-    when they were last written (``updated``), and a total order for ties."""
+    their times (created, updated, time spent), and a total order for ties."""
     d = record.to_dict()
-    del d["updated"]
+    for k in BOOKKEEPING:
+        del d[k]
     return json.dumps(d, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_state(record: Annotation) -> str:
+    """Everything a store holds of a record, times included: equal when nothing needs writing."""
+    return json.dumps(record.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def merge(snapshots: Sequence[Snapshot]) -> MergeResult:
@@ -142,13 +156,22 @@ def merge(snapshots: Sequence[Snapshot]) -> MergeResult:
             else:
                 kept, names = slot[content]
                 names.add(snap.name)
-                if r.updated > kept.updated:
-                    slot[content] = (r, names)  # the same version: keep its latest time
+                # the same version: at its latest time, with the bookkeeping of both
+                latest = r if r.updated > kept.updated else kept
+                created = min(r.created, kept.created)
+                spent = max(r.seconds_spent, kept.seconds_spent)
+                slot[content] = (replace(latest, created=created, seconds_spent=spent), names)
     result.orphans.sort()
     for key in sorted(versions):
         slot = versions[key]
         ranked = sorted(slot.items(), key=lambda kv: (kv[1][0].updated, kv[0]), reverse=True)
         (content, (winner, names)), *others = ranked
+        every = [r for r, _n in slot.values()]
+        winner = replace(
+            winner.copy(),
+            created=min(r.created for r in every),
+            seconds_spent=max(r.seconds_spent for r in every),
+        )
         result.records[key] = winner
         result.contents[key] = content
         result.record_sources[key] = tuple(sorted(names))
@@ -176,8 +199,9 @@ class Plan:
 
     ``new_documents`` and ``imports`` go in one all-or-nothing import; ``replacements`` are written
     one by one as whole records (``Store.put_record``): a record that replaces a different version in
-    the target, one made on an older text, or one that carries rejected suggestions. Either way a
-    record keeps its own created/updated times.
+    the target (or the same version with more time spent), one made on an older text, or one that
+    carries more than an import can (decisions, undo history). Either way a record keeps its own
+    created/updated times.
 
     A store holds a text once under a derived id: importing a document whose id was derived from
     its text into a store that has the text under another id adds nothing (it *is* that document).
@@ -192,6 +216,13 @@ class Plan:
     folded: list[tuple[str, str]] = field(default_factory=list)  # (derived id, id of the same text)
     superseded: list[Superseded] = field(default_factory=list)
     unchanged: int = 0
+    added: int = 0  # records the target did not have (imported, or written whole: see importable)
+
+
+def importable(record: Annotation) -> bool:
+    """Whether an import (spans, answer, times) carries the whole record: one with decisions, an
+    undo history or pending spans of its own is written whole instead (``Store.put_record``)."""
+    return not (record.rejected or record.undo or record.redo or any(s.pending for s in record.spans))
 
 
 def plan(result: MergeResult, target: Snapshot) -> Plan:
@@ -225,18 +256,26 @@ def plan(result: MergeResult, target: Snapshot) -> Plan:
             moved = replace(rec.copy(), doc_id=where)
             entry = (moved, record_content(moved), result.record_sources[key])
         final.setdefault((where, key[1]), []).append(entry)
-    current = {(r.doc_id, r.annotator): record_content(r) for r in target.records}
+    current = {(r.doc_id, r.annotator): record_state(r) for r in target.records}
     hashes = {d.id: d.hash for d in target.documents} | {d: result.documents[d].hash for d, _ in out.new_documents}
     for key in sorted(final):
         ranked = sorted(final[key], key=lambda t: (t[0].updated, t[1]), reverse=True)
         rec, content, names = ranked[0]
+        if len(ranked) > 1:  # records folded together: the bookkeeping of all of them, as merge() does
+            rec = replace(
+                rec.copy(),
+                created=min(r.created for r, _c, _n in ranked),
+                seconds_spent=max(r.seconds_spent for r, _c, _n in ranked),
+            )
         dropped = tuple((n, r.updated) for r, c, n in ranked[1:] if c != content)
         if dropped:
             tie = any(u == rec.updated for _, u in dropped)
             out.superseded.append(Superseded(key[0], key[1], names, rec.updated, dropped, tie))
-        if current.get(key) == content:
+        if key not in current:
+            out.added += 1
+        if current.get(key) == record_state(rec):
             out.unchanged += 1
-        elif key not in current and rec.text_hash == hashes[key[0]] and not rec.rejected:
+        elif key not in current and rec.text_hash == hashes[key[0]] and importable(rec):
             out.imports.append(rec)
         else:
             out.replacements.append(rec)

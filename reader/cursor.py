@@ -15,7 +15,9 @@ How selections grow:
 * by words (ctrl + shift + arrows): from the selection, or from the word under the cursor, one whole
   word per press, as editors do. The first press selects the word under the cursor; each further
   press adds the next word on the side the cursor is on, and a press the other way gives it back.
-  Arrows are visual: ctrl + shift + ← in right-to-left text reads forward;
+  Arrows are visual: the first press reads the way the arrow points where the cursor is
+  (ctrl + shift + ← in right-to-left text reads forward, → in a Latin name inside it too), and
+  further presses keep that way, across numbers and Latin words whose cells run the other way;
 * set exactly (a search hit, a suggestion, the span list, ``[ ] { }`` edge keys): kept as set, not
   snapped, so a hit inside a word (أوستن in لأوستن) is what gets labelled.
 """
@@ -40,6 +42,9 @@ class CursorState:
     anchor: int | None = None
     # The column up/down moves keep across short lines.
     goal_x: int | None = None
+    # The last word-wise extension: its arrow (-1, +1) and whether that read forward. Further presses
+    # of the same arrow keep that way through numbers and Latin names (whose cells run the other way).
+    word_step: tuple[int, bool] | None = None
 
     def target(self, text: str) -> Range | None:
         """What a label key applies to: the selection, or else the word under the cursor."""
@@ -113,10 +118,18 @@ def word_extended(state: CursorState, layout: DocumentLayout, dx: int) -> Cursor
     """ctrl + shift + an arrow: grow (or give back) the selection by one whole word; see the module
     docstring. ``dx`` is visual (-1 left, +1 right); which way that reads is taken at the cursor."""
     text = layout.text
-    step = nav.horizontal(layout, state.cursor, dx)
-    if step == state.cursor:
-        return state
-    forward = step > state.cursor
+    if state.word_step is not None and abs(state.word_step[0]) == abs(dx):
+        last_dx, last_forward = state.word_step
+        forward = last_forward if last_dx == dx else not last_forward
+    else:
+        step = nav.horizontal(layout, state.cursor, dx)
+        if step == state.cursor:
+            return state
+        forward = step > state.cursor
+    return replace(_word_extended(state, text, forward), word_step=(dx, forward))
+
+
+def _word_extended(state: CursorState, text: str, forward: bool) -> CursorState:
     if state.selection is None:
         word = word_at(text, state.cursor) or (
             _next_word(text, state.cursor) if forward else _prev_word(text, state.cursor)

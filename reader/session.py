@@ -230,6 +230,8 @@ class Session:
         return None
 
     def record_time(self) -> None:
+        """Save the time spent on the open document since it was last saved (on leaving it, and
+        every minute from the screen): bookkeeping, which leaves the record's ``updated`` alone."""
         now = time.monotonic()
         spent = now - self._opened_at
         self._opened_at = now
@@ -238,10 +240,29 @@ class Session:
             self.store.add_time(self.doc_id, self.annotator, min(spent, 1800.0))
             self.touched.add(self.doc_id)
 
+    def _with_time(self, doc_id: str, change: Callable[[Annotation], bool]) -> Callable[[Annotation], bool]:
+        """``change``, also adding the time spent on the open document since it was last saved: an
+        action saves it in the same journal entry, so the team's figures are current at no cost."""
+        if doc_id != self.doc_id:
+            return change
+        now = time.monotonic()
+
+        def timed(record: Annotation) -> bool:
+            if not change(record):
+                return False
+            spent = now - self._opened_at
+            if spent > 0:
+                record.seconds_spent += min(spent, 1800.0)
+                self._opened_at = now
+            return True
+
+        return timed
+
     # -- the one write path: an action and its undo step, journaled together --------------------------
     def _do(self, action: Action, doc_id: str | None = None) -> bool:
         doc_id = doc_id or self.doc_id
-        changed = self.store.update(doc_id, self.annotator, lambda record: history.do(record, action))
+        change = self._with_time(doc_id, lambda record: history.do(record, action))
+        changed = self.store.update(doc_id, self.annotator, change)
         if changed:
             self._undo_trail.append(doc_id)
             self._redo_trail.clear()
@@ -416,7 +437,7 @@ class Session:
                 done.append(action)
             return action is not None
 
-        self.store.update(doc_id, self.annotator, change)
+        self.store.update(doc_id, self.annotator, self._with_time(doc_id, change))
         return done[0] if done else None
 
     # -- search --------------------------------------------------------------------------------------

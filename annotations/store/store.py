@@ -1505,25 +1505,28 @@ class Store:
         answer = None if rec is None else rec.get("answer")
         return answer if isinstance(answer, str) else None
 
-    def annotations(self, *, annotator: str | None = None) -> Iterator[Annotation]:
-        """Stored annotation records (pending suggestions included), in document import order (then
-        by annotator), read shard by shard."""
+    def annotations(self, *, annotator: str | None = None, layer: bool = True) -> Iterator[Annotation]:
+        """Stored annotation records (pending suggestions of the shared layer included, unless
+        ``layer`` is False: the records exactly as stored), in document import order (then by
+        annotator), read shard by shard."""
         names = [annotator] if annotator is not None else None
-        for _doc, anns in self._iter_records(names):
+        for _doc, anns in self._iter_records(names, layer=layer):
             yield from anns
 
-    def _iter_records(self, names: list[str] | None) -> Iterator[tuple[DocRec, list[Annotation]]]:
+    def _iter_records(
+        self, names: list[str] | None, *, layer: bool = True
+    ) -> Iterator[tuple[DocRec, list[Annotation]]]:
         names = names if names is not None else self.annotators()
         for k in range(len(self._manifest.shards)):
             shard = self._shard(k)
             for rec in shard.docs:
-                layer = [_span(d, self.path) for d in shard.suggestions.get(rec.id, [])]
+                shared = [_span(d, self.path) for d in shard.suggestions.get(rec.id, [])] if layer else []
                 anns = []
                 for name in names:
                     hit = self._overlay.get((name, rec.id))
                     stored = hit[1] if hit is not None else shard.record(name, rec.id)
                     found = None if stored is None else _annotation(stored, self.path)
-                    a = self._with_pending(found, rec.id, name, virtual=False, layer=layer)
+                    a = self._with_pending(found, rec.id, name, virtual=False, layer=shared) if layer else found
                     if a is not None:
                         anns.append(a)
                 yield rec, anns
@@ -1621,7 +1624,12 @@ class Store:
         finally:
             os.close(fd)
 
-    def _mutate(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
+    def _mutate(
+        self, doc_id: str, annotator: str, change: Callable[[Annotation], bool], *, content: bool = True
+    ) -> bool:
+        """Apply ``change`` to the record and journal it. ``updated`` -- what ``reader merge`` compares
+        -- is stamped only when the content changes (``content``); bookkeeping such as time spent
+        leaves it alone, so a record that was merely opened never looks newer than real work."""
         self._check_writable()
         if not isinstance(annotator, str) or not annotator:
             raise ValueError(f"annotator must be a non-empty string, got {annotator!r}")
@@ -1636,7 +1644,8 @@ class Store:
             work = old if old is not None else Annotation(doc_id, annotator, rec.hash, created=now)
             if not change(work):
                 return False
-            work.updated = now
+            if content:
+                work.updated = now
             new = work.to_dict()
             start = self._jpos
             fd = self._write_entry({"op": "ann", "rec": new})
@@ -1821,7 +1830,8 @@ class Store:
             a.seconds_spent += float(seconds)
             return True
 
-        self._mutate(doc_id, annotator, change)
+        # bookkeeping, not content: the record's ``updated`` stays the time of its last edit
+        self._mutate(doc_id, annotator, change, content=False)
 
     def _chars(self, doc_id: str) -> int:
         return self._docrec(doc_id)[1].chars

@@ -40,6 +40,7 @@ FIGURE_COLUMNS = (
     "alpha",
     "answered",
     "answers_same",
+    "answer_pairs",
     "answers_agreed",
     "answers_kappa",
     "answers_alpha",
@@ -230,8 +231,7 @@ class _View:
             "All annotators\n"
             + table(["label", "docs", "F1 exact", "F1 overlap", "κ (mean)", "α"], rows, right=(1, 2, 3, 4, 5))
         )
-        same = sum(f.answers_same for f in r.pairs if f.label is None)
-        answered = sum(f.answered for f in r.pairs if f.label is None)
+        same, answered = whole.answers_same, whole.answer_pairs  # the figures json and csv carry
         if answered:
             parts.append(
                 f"Answers: the same on {same} of {answered} pairs of answered records "

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from annotations.errors import UserError
 from annotations.merge import DocEntry, MergeResult, Plan, Snapshot, Superseded, merge, plan
-from annotations.model import Annotation, Document
+from annotations.model import Annotation, Document, Span
 from annotations.store import ImportedAnnotation, Store
 from reader.text.sanitize import terminal_safe
 
@@ -40,8 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def snapshot(store: Store, name: str) -> Snapshot:
+    """The store's documents and its records exactly as stored: the shared suggestions stay in the
+    layer (merged on their own, :func:`_suggestions`), not copied into every record."""
     docs = tuple(DocEntry(doc_id, store.document_hash(doc_id)) for doc_id in store.document_ids())
-    return Snapshot(name, docs, tuple(store.annotations()))
+    return Snapshot(name, docs, tuple(store.annotations(layer=False)))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -79,13 +81,40 @@ def run(args: argparse.Namespace) -> int:
                 "nothing was written"
             )
         todo = plan(result, target_snap)
+        layer = _suggestions(target, opened, result, todo)
         if target is not None and not args.dry_run:
-            _write(target, opened, todo)
-    print(_report(args, len(sources), result, todo))
+            _write(target, opened, todo, layer)
+    print(_report(args, len(sources), result, todo, sum(len(v) for v in layer.values())))
     return 0
 
 
-def _write(target: Store, sources: dict[str, Store], todo: Plan) -> None:
+def _suggestions(
+    target: Store | None, sources: dict[str, Store], result: MergeResult, todo: Plan
+) -> dict[str, list[Span]]:
+    """The shared suggestions the target lacks, per target document: the union of the layers (a
+    suggestion is the same whatever store made it: start, end and label). Decisions on them live in
+    the records, so a suggestion someone rejected stays rejected for them."""
+    dest = dict(todo.folded)
+    missing: dict[str, list[Span]] = {}
+    have: dict[str, set[tuple[int, int, str]]] = {}
+    for store in sources.values():
+        for doc_id in store.document_ids():
+            if doc_id not in result.documents:
+                continue  # a conflict left out
+            spans = store.suggestions(doc_id)
+            if not spans:
+                continue
+            where = dest.get(doc_id, doc_id)
+            if where not in have:
+                have[where] = {s.key for s in target.suggestions(where)} if target and where in target else set()
+            for span in spans:
+                if span.key not in have[where]:
+                    have[where].add(span.key)
+                    missing.setdefault(where, []).append(span)
+    return missing
+
+
+def _write(target: Store, sources: dict[str, Store], todo: Plan, layer: dict[str, list[Span]]) -> None:
     by_doc: dict[str, list[Annotation]] = {}
     for rec in todo.imports:
         by_doc.setdefault(rec.doc_id, []).append(rec)
@@ -100,6 +129,8 @@ def _write(target: Store, sources: dict[str, Store], todo: Plan) -> None:
 
     # one atomic import: the new documents with the records nobody had in the target
     target.import_items(items())
+    if layer:  # before the records, so their pending spans are recognised as the layer's
+        target.add_suggestions(layer.items())
     for rec in todo.replacements:
         target.put_record(rec)  # the winning version as it is, with its own time
 
@@ -145,16 +176,18 @@ def _superseded_line(s: Superseded) -> str:
     return f"  {_safe(s.doc_id)} by {_safe(s.annotator)}: {kept}; older: {older}{tie}"
 
 
-def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Plan) -> str:
+def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Plan, suggestions: int) -> str:
     verb = "Would merge" if args.dry_run else "Merged"
     records_in = len(todo.imports) + len(todo.replacements)
     lines = [
         f"{verb} {stores} store(s) into {_safe(args.into)}:",
         f"  documents: {len(todo.new_documents)} added"
         + (f", {len(todo.folded)} imported without an id joined the document with their text" if todo.folded else ""),
-        f"  records: {len(todo.imports)} added, {len(todo.replacements)} replaced or updated, "
+        f"  records: {todo.added} added, {records_in - todo.added} replaced or updated, "
         f"{todo.unchanged} already up to date",
     ]
+    if suggestions:
+        lines.append(f"  shared suggestions: {suggestions} added")
     superseded = sorted([*result.superseded, *todo.superseded], key=lambda s: (s.doc_id, s.annotator, s.kept_updated))
     if superseded:
         lines.append(f"Newer versions kept ({len(superseded)}):")
@@ -165,6 +198,6 @@ def _report(args: argparse.Namespace, stores: int, result: MergeResult, todo: Pl
         lines.append("Left out (--skip-conflicts). " + _conflicts_message(result))
     if result.orphans:
         lines.append(f"{len(result.orphans)} record(s) name a document their store does not hold; left out")
-    if not records_in and not todo.new_documents:
+    if not records_in and not todo.new_documents and not suggestions:
         lines.append("Nothing to do: the target already holds everything.")
     return "\n".join(lines)  # every user string in it went through _safe

@@ -122,6 +122,15 @@ def run(args: argparse.Namespace) -> int:
         policy = dataclasses.replace(policy, seed=new_policy().seed)
     if not file.parent.is_dir():
         raise UserError(f"the directory {file.parent} does not exist", path=str(store))
+    # the store is checked before anything is written: a policy never lands beside a store that
+    # is not there (a typo in --store) or that cannot be read
+    if not store.exists():
+        raise UserError(
+            "no store here: import documents first (`reader --store PATH FILE...`), then set its routing policy",
+            path=str(store),
+        )
+    with Store.open(store, readonly=True):
+        pass
     notes = []
     if current is not None and current.seed != policy.seed:
         notes.append("the seed changed: the agreement sample is drawn anew (claims already made stay)")
@@ -155,7 +164,11 @@ def _describe(store: Path, policy: RoutingPolicy | None, verb: str = "") -> str:
     ]
     sample = _sample(store, policy)
     if sample is not None:
-        lines.append(f"  agreement sample {sample[0]} of {sample[1]} document(s)")
+        expected = policy.agreement_share * sample[1]
+        lines.append(
+            f"  agreement sample {sample[0]} of {sample[1]} document(s) (each drawn on its own from the seed: "
+            f"{expected:.1f} expected)"
+        )
     return "\n".join(terminal_safe(line) for line in lines)
 
 

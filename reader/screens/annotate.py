@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -37,8 +38,9 @@ from reader.screens.search import SearchScreen
 from reader.screens.team import TeamBoard, TeamScreen
 from reader.session import Decision, Session
 from reader.teamwatch import TeamWatch
+from reader.text.snippet import interface_line
 from reader.theme import chip_ink, colour_system, quantizer
-from reader.widgets.article import ArticleView
+from reader.widgets.article import ArticleView, EdgeMoved
 from reader.widgets.doclist import DocumentChosen, DocumentList
 from reader.widgets.safe import safe, safe_str, snippet
 from reader.widgets.spans import SpanAction, SpanPanel
@@ -88,12 +90,22 @@ def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
     return guarded
 
 
+def _shown(name: str) -> str:
+    """A name or an id for the status line: controls made visible first, then (an Arabic name)
+    shaped and in visual order through the layout engine."""
+    return interface_line(safe_str(name))
+
+
 def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
     """Where a search going forward (step > 0) or backward enters a document's hits."""
     return hits[0] if step > 0 else hits[-1]
 
 
 class AnnotateScreen(Screen[None]):
+    # time spent on the open document is saved with every action and at least this often, so the
+    # team screen's throughput is current while someone reads a long article
+    TIME_SAVE_SECONDS: ClassVar[float] = 60.0
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "a",
@@ -166,6 +178,7 @@ class AnnotateScreen(Screen[None]):
         self._walk: Span | None = None  # the suggestion . and , last selected
         self._last_status = Text()
         self._note = ""
+        self._note_toast: Notification | None = None
         # the others' progress (not under a blind routing policy)
         self.team_watch: TeamWatch | None = None
         self._others: list[tuple[str, int]] = []
@@ -185,20 +198,41 @@ class AnnotateScreen(Screen[None]):
         yield Static(Text(), id="status")
         yield Footer()
 
-    def _legend(self) -> Text:
+    def _legend(self, width: int) -> Text:
+        """The label keys, each entry whole on its line: with "(line)" after line-scoped labels when
+        everything fits on one line, without it when that makes it fit (the help says it), else
+        broken between entries, never inside one."""
         quantize = self._quantize()
+        labels = self.session.schema.labels
+        for marked in (True, False):
+            entries = []
+            for label in labels:
+                ink = chip_ink(label, quantize)
+                entry = Text()
+                entry.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
+                name = _shown(label.name.title())
+                entry.append(f" {name}{' (line)' if marked and label.scope == 'line' else ''}")
+                entries.append(entry)
+            if sum(e.cell_len for e in entries) + len(entries) - 1 <= width:
+                break
         legend = Text()
-        for label in self.session.schema.labels:
-            ink = chip_ink(label, quantize)
-            legend.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
-            legend.append(f" {safe_str(label.name.title())}{' (line)' if label.scope == 'line' else ''}  ")
+        used = 0
+        for entry in entries:
+            if used and used + 1 + entry.cell_len > width:
+                legend.append("\n")
+                used = 0
+            elif used:
+                legend.append(" ")
+                used += 1
+            legend.append_text(entry)
+            used += entry.cell_len
         return legend
 
     def _quantize(self) -> Quantize:
         return quantizer(colour_system(self.app.console))
 
     def on_mount(self) -> None:
-        self.query_one("#legend", Static).update(self._legend())
+        self.query_one("#legend", Static).update(self._legend(self.size.width))
         self.article.focus()
         self._apply_width(self.size.width)
         self._watch_team()
@@ -208,6 +242,11 @@ class AnnotateScreen(Screen[None]):
         gc.freeze()
         # other annotators' (and importers') work on the same store shows within a second
         self.set_interval(1.0, self._follow_store)
+        self.set_interval(self.TIME_SAVE_SECONDS, self._save_time)
+
+    @reports_user_errors
+    def _save_time(self) -> None:
+        self.session.record_time()
 
     @property
     def blind(self) -> bool:
@@ -265,6 +304,7 @@ class AnnotateScreen(Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
+        self.query_one("#legend", Static).update(self._legend(width))
         docs, panel = side_widths(width, self.options.show_documents, self.options.show_panel)
         for selector, cells in (("#documents", docs), ("#panel", panel)):
             widget = self.query_one(selector)
@@ -318,30 +358,42 @@ class AnnotateScreen(Screen[None]):
         """A toast, for what must be read in full; never parsed as markup, controls made visible."""
         self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
-    def _status(self, note: str | None = None) -> None:
-        """Redraw the status line. ``note`` (what the last key did) stays until the next note; a note
-        that does not fit the line is also shown as a toast, so it is never cut off unread."""
+    def _status(self, note: str | None = None, *, shorter: str | None = None) -> None:
+        """Redraw the status line. ``note`` (what the last key did) stays until the next note. Routine
+        notes are worded to fit the line beside the counters (``shorter``: the same said in fewer
+        words, used when the note does not fit); one that still does not fit (a narrow terminal) is
+        also shown as a toast, which the next note replaces, so a toast never shows a stale message."""
         s = self.session
-        if note is not None:
-            self._note = note
         pending = s.pending_count()
+        head = f" {s.index + 1}/{len(s.ids)} "
+        counts = f" {pending} pending "
+        if note is not None:
+            room = self.size.width - cell_len(head + counts) - 1
+            if shorter is not None and cell_len(note) > room:
+                note = shorter
+            self._note = note
+            if note and cell_len(note) > room:
+                self._toast_note(note)
+            else:
+                self._drop_note_toast()
         answer = s.answers.get(s.doc_id)
         y, _ = self.article.cursor_position()
         # Most useful first, so a narrow terminal cuts off the least useful part.
         text = Text()
-        text.append(f" {s.index + 1}/{len(s.ids)} ", style="bold reverse")
-        text.append(f" {pending} pending ", style="bold reverse" if pending else "dim")
+        text.append(head, style="bold reverse")
+        text.append(counts, style="bold reverse" if pending else "dim")
         text.append(" ")
         if self._note:
             text.append(safe(self._note, "italic"))
             text.append("  ")
-        text.append(f"answer: {answer or '—'}  answered {s.answered}/{len(s.ids)}  ")
+        # "done": every answer counts (accept, reject, skip, flag); the team screen splits them
+        text.append(f"answer: {answer or '—'}  done {s.answered}/{len(s.ids)}  ")
         if self._others:  # the others' progress, live (not under blind routing)
-            others = ", ".join(f"{name} {n}" for name, n in self._others[:6])
+            others = ", ".join(f"{_shown(name)} {n}" for name, n in self._others[:6])
             text.append(safe(f"others: {others}  ", "bold"))
         text.append(f"offset {self.article.cursor}  {self.article.layout_engine.describe_line(y)}  ")
-        text.append(safe(f"annotator: {s.annotator}  ", "dim"))
-        text.append(safe(s.doc_id, "dim"))
+        text.append(safe(f"annotator: {_shown(s.annotator)}  ", "dim"))
+        text.append(safe(_shown(s.doc_id), "dim"))
         if self._model_note:
             text.append("  ")
             text.append(safe(self._model_note, "dim"))
@@ -349,8 +401,19 @@ class AnnotateScreen(Screen[None]):
             self._last_status = text
             # One fixed-height line: no relayout of the screen on every key press.
             self.query_one("#status", Static).update(text, layout=False)
-        if note and cell_len(f" {s.index + 1}/{len(s.ids)}  {pending} pending  {note}") > self.size.width:
-            self._notify(note)
+
+    def _toast_note(self, note: str) -> None:
+        """A note too long for the status line, as a toast in place of the previous one."""
+        self._drop_note_toast()
+        toast = Notification(safe_str(note), "", "information", 4, markup=False)
+        self._note_toast = toast
+        self.app.post_message(Notify(toast))
+
+    def _drop_note_toast(self) -> None:
+        toast, self._note_toast = self._note_toast, None
+        # Textual has no public call to withdraw one toast; errors and warnings stay up
+        if toast is not None and toast in self.app._notifications:
+            self.app._unnotify(toast)
 
     def on_document_chosen(self, message: DocumentChosen) -> None:
         self.open_document(message.index)
@@ -486,6 +549,16 @@ class AnnotateScreen(Screen[None]):
             self.article.move_to(span.start)
             self.action_await_label("relabel")
 
+    def on_edge_moved(self, message: EdgeMoved) -> None:
+        """``[ ] { }``: say what the selection is now, or why nothing moved."""
+        if message.selection is None:
+            self._status("no selection: [ ] { } trim a selection's edges")
+            return
+        start, end = message.selection
+        shown = snippet(self.article.text[start:end], 24)
+        stuck = "" if message.changed else " (an edge cannot pass the other or the text's end)"
+        self._status(f"selection {start}–{end}: {shown}{stuck}")
+
     # -- suggestions ---------------------------------------------------------------------------------
     def _suggestion_here(self) -> Span | None:
         """The suggestion c and x act on: the one the walk selected, else the innermost pending one
@@ -509,7 +582,7 @@ class AnnotateScreen(Screen[None]):
             self.session.reject(span)
         self._refresh_spans()
         left = self.session.pending_count()
-        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next")
+        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next", shorter=f"{verdict}ed {span.label}")
 
     def action_next_suggestion(self, step: int) -> None:
         s = self.session
@@ -522,9 +595,9 @@ class AnnotateScreen(Screen[None]):
         self.article.select(found.start, found.end, cursor=found.start)
         self._walk = found
         order = s.pending()
+        where = f"suggestion {order.index(found) + 1}/{len(order)} {found.label}"
         self._status(
-            f"suggestion {order.index(found) + 1}/{len(order)}: {found.label} "
-            f"({found.rule or 'rule'}) — c accepts, x rejects, a label key relabels"
+            f"{where} ({found.rule or 'rule'}): c accepts, x rejects", shorter=f"{where}: c accepts, x rejects"
         )
 
     # -- answers, undo -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotations.labels import LabelSchema
+from reader.text.snippet import interface_lines
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.doclist import ANSWER_MARKS
@@ -83,6 +84,9 @@ class HelpScreen(ModalScreen[None]):
         labels.add_column(no_wrap=True)
         labels.add_column()
         quantize = quantizer(colour_system(self.app.console))
+        # the description column's width inside the help box (90% of the screen, border, padding,
+        # the key column): descriptions are wrapped by the layout engine, Arabic shaped and ordered
+        width = max(20, int(self.app.size.width * 0.9) - 18)
         for label in self.schema.labels:
             scope = (
                 "the whole line under the cursor"
@@ -90,10 +94,10 @@ class HelpScreen(ModalScreen[None]):
                 else "the selection, a pending suggestion of it under the cursor, or the word under the cursor"
             )
             ink = chip_ink(label, quantize)
-            what = safe(f"{label.name} ({label.group}): labels {scope}")
+            what = safe("\n".join(interface_lines(f"{label.name} ({label.group}): labels {scope}", width)))
             if label.description:
                 what.append("\n")
-                what.append(safe(label.description, "dim"))
+                what.append(safe("\n".join(interface_lines(label.description, width)), "dim"))
             labels.add_row(Text(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}"), what)
         marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
         marks += (

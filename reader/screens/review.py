@@ -219,6 +219,7 @@ class ReviewScreen(Screen[None]):
             self.team_board.feed(changes)
         if not changes:
             return
+        shown = s.review()  # as drawn: built from the records before this look
         changed, new = s.follow(changes)
         if new:
             self.doclist.rows_changed(s.index)
@@ -226,7 +227,13 @@ class ReviewScreen(Screen[None]):
         if changed:
             self.doclist.refresh()
         if s.doc_id in changed:
-            self._refresh("the annotators' records changed: the spans are shown as they are now")
+            now = s.review()
+            # a fold, a reload or an annotator's time spent touches records without changing what
+            # they say: only a real change of the spans or answers under review is announced
+            if (now.answers, now.candidates, now.stale) != (shown.answers, shown.candidates, shown.stale):
+                self._refresh("the annotators' records changed: the spans are shown as they are now")
+            else:
+                self._refresh()
 
     # -- the cursor ----------------------------------------------------------------------------------
     def _cursor_changed(self, offset: int, selection: tuple[int, int] | None) -> None:

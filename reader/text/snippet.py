@@ -50,3 +50,22 @@ def visual_snippet(text: str, width: int) -> str:
     line = ParagraphLayout(flat, 0, 0, width - 1).lines[0]
     shown = line.text.strip(" ")
     return ELLIPSIS + shown if line.direction == "rtl" else shown + ELLIPSIS
+
+
+def interface_lines(text: str, width: int) -> list[str]:
+    """A string of the interface (help, a label description, a dialog) as the terminal must get it:
+    Arabic shaped and every line in visual order, wrapped at ``width`` cells with the bidi algorithm
+    applied per wrapped line, on the interface's left-to-right base direction. The app sets the
+    terminal's explicit bidi mode, so text not drawn through here shows Arabic unjoined and backwards."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        layout = ParagraphLayout(paragraph, 0, 0, max(1, width), direction="ltr")
+        out += [line.text.rstrip(" ") for line in layout.lines]
+    return out
+
+
+@lru_cache(maxsize=1024)
+def interface_line(text: str) -> str:
+    """One short interface string (a name, an id) shaped and in visual order, not wrapped."""
+    flat = " ".join(text.split("\n"))
+    return interface_lines(flat, max(1, len(flat)))[0] if flat else ""

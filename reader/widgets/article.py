@@ -48,6 +48,15 @@ class CursorMoved(Message):
     selection: tuple[int, int] | None
 
 
+@dataclass
+class EdgeMoved(Message):
+    """An edge key (``[ ] { }``) was pressed: the selection after it (None: nothing to trim), and
+    whether it changed."""
+
+    selection: tuple[int, int] | None
+    changed: bool
+
+
 def span_styles(
     schema: LabelSchema, group_style: Callable[[str], Style], background: str, quantize: Quantize
 ) -> dict[tuple[str, bool], Style]:
@@ -350,7 +359,9 @@ class ArticleView(ScrollView, can_focus=True):
     def action_edge(self, edge: str, delta: int) -> None:
         """Move one edge of the selection (or of the word under the cursor) by one character,
         without snapping: this is how a clitic is trimmed off (حماس inside لحماس)."""
-        self._set_state(cur.edge_moved(self._state, self.text, edge, delta))
+        before = self._state
+        self._set_state(cur.edge_moved(before, self.text, edge, delta))
+        self.post_message(EdgeMoved(self._state.selection, self._state != before))
 
     # -- mouse ------------------------------------------------------------------------------------
     def _offset_at_event(self, event: events.MouseEvent) -> int | None:

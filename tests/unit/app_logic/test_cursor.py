@@ -104,3 +104,52 @@ def test_selection_always_inside_the_text_and_cursor_shown(text: str, start: int
         if state.selection is not None:
             s, e = state.selection
             assert 0 <= s < e <= len(text)
+
+
+SEED_LINE = "شدّد وزير الأمن الإسرائيلي، يوآف غالانت، اليوم الثلاثاء 26 مارس 2024، خلال اجتماعه"
+
+
+def test_word_selection_crosses_numbers_inside_arabic_text() -> None:
+    """ctrl + shift + ← from اليوم: one more word per press, past 26 and 2024 as they read."""
+    layout = DocumentLayout(SEED_LINE, 120)
+    state = cur.at(SEED_LINE.index("اليوم"))
+    grown = []
+    for _ in range(6):
+        state = cur.word_extended(state, layout, RTL_FORWARD)
+        grown.append(words(SEED_LINE, state.selection))
+    assert grown == [
+        "اليوم",
+        "اليوم الثلاثاء",
+        "اليوم الثلاثاء 26",
+        "اليوم الثلاثاء 26 مارس",
+        "اليوم الثلاثاء 26 مارس 2024",
+        "اليوم الثلاثاء 26 مارس 2024، خلال",
+    ]
+
+
+ARABIC_WORDS = ["قال", "وزير", "الدفاع", "يوآف", "غالانت", "اليوم"]
+OTHER_WORDS = ["26", "2024", "Gallant", "UN", "3.5", "F-16", "١٢"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(ARABIC_WORDS + OTHER_WORDS), min_size=2, max_size=14).map(
+        lambda ws: " ".join(["قال", *ws])
+    ),
+    st.sampled_from([-1, 1]),
+    st.integers(0, 200),
+    st.sampled_from([200, 24]),
+)
+def test_word_selection_in_one_direction_never_shrinks(text: str, dx: int, start: int, width: int) -> None:
+    """Mixed Arabic, digits and Latin: pressing the same ctrl + shift + arrow again and again grows
+    the selection (or leaves it at the end of the text), never gives a word back."""
+    layout = DocumentLayout(text, width)
+    state = cur.at(start % len(text))
+    before: tuple[int, int] | None = None
+    for _ in range(len(text.split()) + 2):
+        state = cur.word_extended(state, layout, dx)
+        if before is not None:
+            assert state.selection is not None
+            s, e = state.selection
+            assert s <= before[0] and e >= before[1], (before, state.selection)
+        before = state.selection

@@ -124,3 +124,28 @@ def test_title_is_the_same_cut_string_on_every_call(tmp_path: Path) -> None:
         assert first["blank"] == "blank"  # no line with text: the id
     finally:
         store.close()
+
+
+def test_time_spent_is_saved_with_the_next_action_without_a_separate_write(session: Session) -> None:
+    assert PERSON
+    session._opened_at -= 40.0  # forty seconds of reading
+    session.label(PERSON, 4, 8)
+    record = session.annotation()
+    assert record is not None and record.seconds_spent >= 40.0  # saved with the label, not on leaving
+    session._opened_at -= 70.0
+    session.undo()
+    again = session.annotation()
+    assert again is not None and again.seconds_spent >= 110.0
+
+
+def test_time_saved_while_reading_leaves_updated_alone(session: Session) -> None:
+    assert PERSON
+    session.label(PERSON, 4, 8)
+    record = session.annotation()
+    assert record is not None
+    session._opened_at -= 65.0
+    session.record_time()  # what the screen does every minute
+    later = session.annotation()
+    assert later is not None
+    assert later.seconds_spent >= record.seconds_spent + 65.0
+    assert later.updated == record.updated

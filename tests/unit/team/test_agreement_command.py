@@ -147,3 +147,33 @@ def test_no_gold_yet_and_no_store(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0 and "No document has been answered" in out
     code, _, err = agreement(tmp_path / "missing.json", capsys=capsys)
     assert code == 2 and "no store at" in err
+
+
+def test_the_overall_answer_figures_agree_in_table_json_and_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three annotators on three documents: 7 pairs of answered records, 5 with the same answer."""
+    path = tmp_path / "three.json"
+    answers = {
+        "d1": {"sara": "accept", "omar": "accept", "lina": "accept"},  # 3 pairs, all the same
+        "d2": {"sara": "accept", "omar": "reject", "lina": "reject"},  # 3 pairs, 1 the same
+        "d3": {"sara": "accept", "omar": "accept"},  # 1 pair, the same
+    }
+    with Store.open(path) as s:
+        s.add_documents([Document(d, TEXT) for d in answers])
+        for doc_id, by in answers.items():
+            for who, answer in by.items():
+                s.set_answer(doc_id, who, answer)
+    code, out, _ = agreement(path, capsys=capsys)
+    assert code == 0
+    assert "the same on 5 of 7 pairs of answered records" in out
+    _, out, _ = agreement(path, "--format", "json", capsys=capsys)
+    (whole,) = [r for r in json.loads(out)["overall"] if r["label"] is None]
+    assert (whole["answers_same"], whole["answer_pairs"]) == (5, 7)
+    assert whole["answers_agreed"] == pytest.approx(5 / 7)
+    _, out, _ = agreement(path, "--format", "csv", capsys=capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    overall = [r for r in rows if r["a"] == "" and r["b"] == "" and r["label"] == ""]
+    assert [(r["answers_same"], r["answer_pairs"]) for r in overall] == [("5", "7")]
+    pairs = [r for r in rows if r["a"] and r["label"] == ""]
+    assert sum(int(r["answers_same"]) for r in pairs) == 5 and sum(int(r["answer_pairs"]) for r in pairs) == 7

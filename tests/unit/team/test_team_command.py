@@ -102,3 +102,30 @@ def test_hostile_names_are_shown_not_obeyed(store: Path, capsys: pytest.CaptureF
     assert team(store, "--team", "sa\x1b]0;pwned\x07ra,omar") == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "sa␛]0;pwned␇ra" in out
+
+
+def test_no_store_at_the_path_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo.json"
+    assert team(missing, "--overlap", "2", "--agreement-share", "0.3") == 2
+    assert "no store" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no policy left behind
+    assert team(missing, "--overlap", "2") == 2  # and again: still refused, still nothing written
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sample_size_is_printed_with_what_the_share_leads_to_expect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Eight documents at 0.3: each document is drawn on its own (stable when more are imported),
+    so the printout gives the count it holds beside the 2.4 expected, and a large store is close to P."""
+    small = tmp_path / "small.json"
+    with Store.open(small) as s:
+        s.add_documents([Document(f"d{i}", f"نص رقم {i}") for i in range(8)])
+    assert team(small, "--agreement-share", "0.3", "--seed", "s") == 0
+    out = capsys.readouterr().out
+    drawn = sum(for_agreement(RoutingPolicy(agreement_share=0.3, seed="s"), f"d{i}") for i in range(8))
+    assert f"agreement sample {drawn} of 8 document(s)" in out and "2.4 expected" in out
+    many = sum(for_agreement(RoutingPolicy(agreement_share=0.3, seed="s"), f"d{i}") for i in range(20000))
+    assert abs(many / 20000 - 0.3) < 0.02
