@@ -16,7 +16,10 @@ from annotations.labels import LabelSchema
 from annotations.model import Annotation, Document, Span
 
 Warn = Callable[[str], None]
-# A document with its selected annotation records (possibly none: the document is exported unlabelled).
+# A document with its selected annotation records. Exports write records only (a document nobody
+# labelled is not an annotation); native, the backup format, also writes a document without any record
+# as a document alone (no annotator, no answer), and Label Studio one with pending suggestions as a task
+# with predictions only (``ExportOptions.documents``).
 Record = tuple[Document, list[Annotation]]
 
 
@@ -34,8 +37,17 @@ class ExportOptions:
     # accepted record of a document only one annotator answered
     gold: bool = False
     single: bool = False
+    # the answers were not chosen by the user but are a training format's default (accepted records):
+    # what that leaves out is summed up in ``notes``
+    answers_defaulted: bool = False
+    # documents without a selected record go to the writer too (with no record): native's backup of
+    # every document, Label Studio's tasks that carry only predictions
+    documents: bool = False
     # what a writer left out or wants summed up once at the end (message -> count); export() reports it
     notes: Counter[str] = field(default_factory=Counter, compare=False)
+    # what a writer wrote, when it is more than records (unit -> count: "tasks", "annotations",
+    # "documents without a record"); export() leaves it empty for formats that write one item per record
+    written: Counter[str] = field(default_factory=Counter, compare=False)
     # the shared suggestions of a document (filled in by export() for a format that writes a document's
     # suggestions even when no selected record shows them: Label Studio's predictions)
     suggestions: Callable[[str], list[Span]] | None = field(default=None, compare=False)

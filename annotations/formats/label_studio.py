@@ -163,10 +163,15 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
     n = 0
     out.write("[")
     for doc, anns in records:
+        t = task(doc, anns, options, n + 1)
+        if not anns and not t.get("predictions"):
+            continue  # a document nobody labelled, with nothing to review: not a task of this export
         n += 1
-        out.write(("," if n > 1 else "") + "\n" + dumps(task(doc, anns, options, n)))
+        out.write(("," if n > 1 else "") + "\n" + dumps(t))
+        options.written["tasks"] += 1
+        options.written["annotations"] += len(anns)
     out.write("\n]\n")
-    return n
+    return options.written["annotations"]
 
 
 def detect(obj: dict[str, Any]) -> bool:
