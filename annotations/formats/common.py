@@ -103,9 +103,18 @@ def to_label_studio(answer: str | None) -> bool:
     return answer == "skip"
 
 
-def from_label_studio(was_cancelled: object, meta_answer: object) -> str | None:
-    if isinstance(meta_answer, str) and meta_answer in ("accept", "reject", "skip", "flag"):
-        return meta_answer
+def from_label_studio(was_cancelled: object, meta: dict[str, Any]) -> str | None:
+    """Ours for a Label Studio annotation. Our own export writes the exact answer in ``meta.answer``,
+    null for a record nobody answered: that stays unanswered. Without it (Label Studio's server drops
+    ``meta``): a cancelled annotation is what its Skip button makes, "skip"; a submitted one is what
+    Label Studio users mean by done, "accept"."""
+    if "answer" in meta:
+        answer = meta["answer"]
+        if answer is None:
+            return None
+        if isinstance(answer, str) and answer in ("accept", "reject", "skip", "flag"):
+            return answer
+        raise UserError(f'unknown "meta.answer" {str(answer)[:20]!r} (expected accept, reject, skip, flag or null)')
     return "skip" if was_cancelled is True else "accept"
 
 

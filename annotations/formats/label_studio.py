@@ -16,7 +16,8 @@ Label Studio's own fields carry what an annotator decided, because its server dr
 annotator by email (an annotator name without "@" gets ``@reader.local``; Label Studio matches it to a
 user with that email, so create them, or name annotators by their email); ``was_cancelled`` is our
 "skip" (every other answer is a submitted annotation); ``lead_time`` the seconds spent. ``meta`` keeps
-the exact annotator and answer, and the suggestions the annotator decided against (``rejected``), for
+the exact annotator and answer (null for a record nobody answered, which imports back unanswered),
+and the suggestions the annotator decided against (``rejected``), for
 our own round trips.
 
 Pending suggestions are the task's ``predictions`` (Label Studio's pre-annotations, shown for review and
@@ -209,7 +210,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
                 raise UserError(f'{where_}: "labels" must be a non-empty list')
             spans.extend(rec.imported_span(start, end, rec.label_of(lab, ctx, where_)) for lab in labels)
         who = _annotator(meta.get("annotator"), a.get("completed_by"), ctx, what)
-        answer = from_label_studio(a.get("was_cancelled"), meta.get("answer"))
+        answer = from_label_studio(a.get("was_cancelled"), meta)
         seconds = rec.number(a, "lead_time") or 0.0
         created = rec.timestamp(a.get("created_at"), "created_at")
         updated = rec.timestamp(a.get("updated_at"), "updated_at")
