@@ -172,14 +172,29 @@ def iter_items(
     offsets: str = "codepoint",
     offsets_given: bool = False,
     on_note: Note | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Iterator[Item]:
     """Documents and their annotations from ``files``, validated. Raises UserError (with file and line)
-    on the first bad one, or with ``skip_invalid`` reports it to ``on_invalid`` and goes on."""
+    on the first bad one, or with ``skip_invalid`` reports it to ``on_invalid`` and goes on.
+
+    One text is one document whatever the order it comes in: a document with an explicit id whose
+    text is already held (``known(id)``: in the store; or earlier in this import) under the id derived
+    from its text (a ``.txt`` import) is attached to that document, and the file's note says so (the
+    given id is not kept; a store never renames a document others may be labelling). A document given
+    under an explicit id first, then as a ``.txt``, lands on the explicit id (the store does that).
+
+    Two records of one annotator for one document in one import are never merged: the same record
+    twice is harmless, but a second one with other spans or another answer is an error naming both
+    places (``skip_invalid``: the first is kept)."""
     if fmt not in FORMATS_CHOICES:
         raise UserError(f"unknown format {fmt!r} (one of {', '.join(FORMATS_CHOICES)})")
     if offsets not in UNITS:
         raise UserError(f"unknown offset unit {offsets!r} (one of {', '.join(UNITS)})")
     texts: dict[str, int] = {}  # explicit id -> fingerprint of its text, for conflicts within this import
+    derived_here: set[str] = set()  # ids derived from their text, of documents in this import
+    aliases: dict[str, str] = {}  # explicit id -> the derived id of the document it was attached to
+    seen_records: dict[int, tuple[int, int, int | None]] = {}  # (doc, annotator) -> (record, file #, line)
+    holds = known if known is not None else (lambda _id: False)
 
     def bad(err: UserError) -> None:
         if not skip_invalid:
@@ -187,8 +202,9 @@ def iter_items(
         if on_invalid is not None:
             on_invalid(err)
 
-    for f in files:
+    for file_no, f in enumerate(files):
         ctx = ReadContext(annotator, schema, offsets, offsets_given, source=str(f))  # type: ignore[arg-type]
+        attached: list[tuple[str, str]] = []
         try:
             kind = file_kind(f, fmt)
             if kind == "text":
@@ -204,8 +220,11 @@ def iter_items(
                     bad(got if got.path is not None else UserError(got.message, path=str(f)))
                     continue
                 doc = got[0]
-                if not (doc.id.startswith("doc-") and doc.id == derive_id(doc.text)):
-                    fp = int.from_bytes(hashlib.blake2b(doc.text.encode("utf-8"), digest_size=8).digest(), "big")
+                if doc.id.startswith("doc-") and doc.id == derive_id(doc.text):
+                    derived_here.add(doc.id)
+                else:
+                    fp = _fingerprint(doc.text)
+                    first_time = doc.id not in texts
                     first = texts.setdefault(doc.id, fp)
                     if first != fp:
                         bad(
@@ -217,15 +236,68 @@ def iter_items(
                             )
                         )
                         continue
+                    target = aliases.get(doc.id)
+                    if target is None and first_time and not holds(doc.id):
+                        derived = derive_id(doc.text)
+                        if derived in derived_here or holds(derived):
+                            target = aliases[doc.id] = derived
+                            attached.append((doc.id, derived))
+                    if target is not None:
+                        got = Document(target, doc.text, doc.source, doc.line, doc.meta), got[1]
+                        doc = got[0]
+                clash = _second_record(got, seen_records, file_no)
+                if clash is not None:
+                    who, first_file, first_line = clash
+                    at = f"{files[first_file]}" + (f" line {first_line}" if first_line is not None else "")
+                    bad(
+                        UserError(
+                            f'a second record of annotator "{who}" for document "{doc.id}" with other spans or '
+                            f"another answer (the first: {at}); records of one annotator are never merged on "
+                            "import: keep one of them (--skip-invalid keeps the first)",
+                            path=str(f),
+                            line=doc.line,
+                        )
+                    )
+                    continue
                 yield got
         except UserError as err:
             bad(err if err.path is not None else UserError(err.message, path=str(f)))
         if kind_reads_whole(f) and on_bytes is not None:
             with contextlib.suppress(OSError):
                 on_bytes(f.stat().st_size)
+        if attached:
+            given, derived = attached[0]
+            ctx.note(
+                f"documents whose text this store already holds under the id derived from it (a .txt import) "
+                f'were attached to that document; their given id is not kept (first: "{given}" -> {derived})',
+                len(attached),
+            )
         if on_note is not None:
             for message in ctx.summary():
                 on_note(str(f), message)
+
+
+def _fingerprint(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _second_record(
+    item: Item, seen: dict[int, tuple[int, int, int | None]], file_no: int
+) -> tuple[str, int, int | None] | None:
+    """The annotator, file number and line of an earlier record of this import for the same document
+    and annotator that differs from one of ``item``'s (None if there is none). Remembers the item's."""
+    doc, anns = item
+    for ia in anns:
+        if ia.only_suggestions():
+            continue  # the shared layer's, not a record
+        key = _fingerprint(f"{doc.id}\x00{ia.annotator}")
+        record = _fingerprint(
+            repr((sorted(s.key for s in ia.spans if not s.pending), ia.answer, sorted(s.key for s in ia.rejected)))
+        )
+        first = seen.setdefault(key, (record, file_no, doc.line))
+        if first[0] != record:
+            return ia.annotator, first[1], first[2]
+    return None
 
 
 def kind_reads_whole(path: Path) -> bool:
@@ -354,5 +426,6 @@ def import_paths(
         offsets=offsets,
         offsets_given=offsets_given,
         on_note=on_note,
+        known=store.__contains__,
     )
     return store.import_items(items)
