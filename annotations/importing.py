@@ -7,7 +7,8 @@ What a path is read as (``fmt="auto"``), each format's reading living in its mod
   never silently skipped), its files taken in sorted order by the rules below;
 * ``NAME.txt`` is one document, its id derived from its content (the same article under two names is
   one document, and importing it again is a no-op) -- unless ``NAME.ann`` lies beside it: then the
-  pair is a brat document (``brat``);
+  pair is a brat document (``brat``); or unless its lines are CoNLL columns (a token and IOB2 tags
+  per line, as Wojood's ``train.txt``): then it is read as CoNLL, and the import says so;
 * ``.jsonl`` / ``.ndjson``: one JSON record per line; ``.json``: a JSON array of records (Label
   Studio's export), or JSONL. Each record's dialect is detected (doccano ``label``/``entities``, Label
   Studio ``data``, Prodigy ``tokens``/``_input_hash``/``_annotator_id``…, else native) unless
@@ -140,7 +141,7 @@ def file_kind(path: Path, fmt: str) -> str:
             )
         return "brat"
     if suffix == ".txt":
-        return "text"
+        return _sniff_txt(path)
     if suffix in RECORD_SUFFIXES:
         return "records"
     if suffix in COLUMN_SUFFIXES:
@@ -154,6 +155,33 @@ def file_kind(path: Path, fmt: str) -> str:
         "unknown kind of file (expected .txt, .ann, .jsonl, .json, .conll, .spacy or .parquet); use --format",
         path=str(path),
     )
+
+
+def _sniff_txt(path: Path, limit: int = 200) -> str:
+    """A ``.txt`` file is one document, unless its lines are CoNLL columns (Wojood ships its corpus as
+    ``train.txt``: a token and its IOB2 tags per line, blank lines between sentences): then it is read
+    as (nested) CoNLL, and the import says so."""
+    from annotations.formats.iob import is_tag
+    from annotations.userfiles import open_text_lines
+
+    tokens = 0
+    head: list[str] = []
+    try:
+        with open_text_lines(path) as lines:
+            for raw in lines:
+                head.append(raw)
+                fields = raw.split()
+                if fields and not (fields[0] == "#" or fields[0] == "-DOCSTART-"):
+                    if len(fields) < 2 or not all(is_tag(f) for f in fields[1:]):
+                        return "text"
+                    tokens += 1
+                if len(head) >= limit:
+                    break
+    except UserError:
+        return "text"  # not UTF-8 or unreadable: the text reader says what is wrong
+    if tokens < 2:
+        return "text"
+    return "conll-nested" if sniff_nested(head) else "conll"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -207,6 +235,11 @@ def iter_items(
         attached: list[tuple[str, str]] = []
         try:
             kind = file_kind(f, fmt)
+            if fmt == "auto" and f.suffix.lower() == ".txt" and kind in ("conll", "conll-nested"):
+                ctx.note(
+                    f"this .txt file holds CoNLL columns (a token and its IOB2 tags per line): read as {kind}, "
+                    "a document per sentence; --format text imports it as one document"
+                )
             if kind == "text":
                 stream: Iterator[Item | UserError] = _text_file(f)
             elif kind == "records":
