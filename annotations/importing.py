@@ -396,8 +396,8 @@ def parse_record_in(obj: Any, forced: str | None, ctx: ReadContext) -> Item:
     f = get(forced) if forced is not None else detect_record(obj)
     if f.parse_record is None:
         raise UserError(f"{f.name} records cannot be read from JSON")
-    if forced == "label-studio" and not isinstance(obj.get("data"), dict):
-        raise UserError('a Label Studio task needs a "data" object')
+    if forced == "label-studio" and not f.detect_record(obj):  # type: ignore[misc]
+        raise UserError('a Label Studio task needs a "data" object (or is a JSON-MIN row: "text" and regions)')
     return f.parse_record(obj, ctx)
 
 

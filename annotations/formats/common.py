@@ -136,7 +136,8 @@ def span_text(doc: Document, ann: Annotation | None, span: Span) -> str:
 def kept_spans(ann: Annotation | None, include_pending: bool) -> list[Span]:
     if ann is None:
         return []
-    return sorted(s for s in ann.spans if include_pending or not s.pending)
+    # by offsets; spans of one extent stay in the record's order (a nested CoNLL file's column order)
+    return sorted((s for s in ann.spans if include_pending or not s.pending), key=lambda s: (s.start, s.end))
 
 
 def stable_hash(*parts: Any) -> int:
