@@ -237,8 +237,10 @@ class AnnotateScreen(Screen[None]):
         everything = changes.reloaded or changes.documents
         policy = s.queue.policy if s.queue is not None else None
         queue_changed = s.follow_claims(changes.claims, everything=everything)
-        if s.queue is not None and s.queue.policy != policy:
-            self._watch_team()  # blind may have changed
+        policy_changed = s.queue is not None and s.queue.policy != policy
+        if policy_changed:
+            self._watch_team()  # blind may have changed: the others' progress is shown or hidden
+            self.doclist.refresh()
             self._notify("The routing policy changed: the document list follows it.", "warning")
         error = s.queue.policy_error if s.queue is not None else None
         if error is not None and error != self._policy_error:
@@ -256,7 +258,7 @@ class AnnotateScreen(Screen[None]):
                 self.doclist.refresh()
             if changes.reloaded or any(doc_id == s.doc_id for doc_id, _ in changes.records):
                 self._refresh_spans()
-        if queue_changed or changes.records or everything:
+        if queue_changed or policy_changed or changes.records or everything:
             self._status()
 
     def on_resize(self, event: events.Resize) -> None:
