@@ -7,7 +7,8 @@ What a path is read as (``fmt="auto"``), each format's reading living in its mod
   never silently skipped), its files taken in sorted order by the rules below;
 * ``NAME.txt`` is one document, its id derived from its content (the same article under two names is
   one document, and importing it again is a no-op) -- unless ``NAME.ann`` lies beside it: then the
-  pair is a brat document (``brat``);
+  pair is a brat document (``brat``); or unless its lines are CoNLL columns (a token and IOB2 tags
+  per line, as Wojood's ``train.txt``): then it is read as CoNLL, and the import says so;
 * ``.jsonl`` / ``.ndjson``: one JSON record per line; ``.json``: a JSON array of records (Label
   Studio's export), or JSONL. Each record's dialect is detected (doccano ``label``/``entities``, Label
   Studio ``data``, Prodigy ``tokens``/``_input_hash``/``_annotator_id``…, else native) unless
@@ -140,7 +141,7 @@ def file_kind(path: Path, fmt: str) -> str:
             )
         return "brat"
     if suffix == ".txt":
-        return "text"
+        return _sniff_txt(path)
     if suffix in RECORD_SUFFIXES:
         return "records"
     if suffix in COLUMN_SUFFIXES:
@@ -154,6 +155,33 @@ def file_kind(path: Path, fmt: str) -> str:
         "unknown kind of file (expected .txt, .ann, .jsonl, .json, .conll, .spacy or .parquet); use --format",
         path=str(path),
     )
+
+
+def _sniff_txt(path: Path, limit: int = 200) -> str:
+    """A ``.txt`` file is one document, unless its lines are CoNLL columns (Wojood ships its corpus as
+    ``train.txt``: a token and its IOB2 tags per line, blank lines between sentences): then it is read
+    as (nested) CoNLL, and the import says so."""
+    from annotations.formats.iob import is_tag
+    from annotations.userfiles import open_text_lines
+
+    tokens = 0
+    head: list[str] = []
+    try:
+        with open_text_lines(path) as lines:
+            for raw in lines:
+                head.append(raw)
+                fields = raw.split()
+                if fields and not (fields[0] == "#" or fields[0] == "-DOCSTART-"):
+                    if len(fields) < 2 or not all(is_tag(f) for f in fields[1:]):
+                        return "text"
+                    tokens += 1
+                if len(head) >= limit:
+                    break
+    except UserError:
+        return "text"  # not UTF-8 or unreadable: the text reader says what is wrong
+    if tokens < 2:
+        return "text"
+    return "conll-nested" if sniff_nested(head) else "conll"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -172,14 +200,29 @@ def iter_items(
     offsets: str = "codepoint",
     offsets_given: bool = False,
     on_note: Note | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Iterator[Item]:
     """Documents and their annotations from ``files``, validated. Raises UserError (with file and line)
-    on the first bad one, or with ``skip_invalid`` reports it to ``on_invalid`` and goes on."""
+    on the first bad one, or with ``skip_invalid`` reports it to ``on_invalid`` and goes on.
+
+    One text is one document whatever the order it comes in: a document with an explicit id whose
+    text is already held (``known(id)``: in the store; or earlier in this import) under the id derived
+    from its text (a ``.txt`` import) is attached to that document, and the file's note says so (the
+    given id is not kept; a store never renames a document others may be labelling). A document given
+    under an explicit id first, then as a ``.txt``, lands on the explicit id (the store does that).
+
+    Two records of one annotator for one document in one import are never merged: the same record
+    twice is harmless, but a second one with other spans or another answer is an error naming both
+    places (``skip_invalid``: the first is kept)."""
     if fmt not in FORMATS_CHOICES:
         raise UserError(f"unknown format {fmt!r} (one of {', '.join(FORMATS_CHOICES)})")
     if offsets not in UNITS:
         raise UserError(f"unknown offset unit {offsets!r} (one of {', '.join(UNITS)})")
     texts: dict[str, int] = {}  # explicit id -> fingerprint of its text, for conflicts within this import
+    derived_here: set[str] = set()  # ids derived from their text, of documents in this import
+    aliases: dict[str, str] = {}  # explicit id -> the derived id of the document it was attached to
+    seen_records: dict[int, tuple[int, int, int | None]] = {}  # (doc, annotator) -> (record, file #, line)
+    holds = known if known is not None else (lambda _id: False)
 
     def bad(err: UserError) -> None:
         if not skip_invalid:
@@ -187,10 +230,16 @@ def iter_items(
         if on_invalid is not None:
             on_invalid(err)
 
-    for f in files:
+    for file_no, f in enumerate(files):
         ctx = ReadContext(annotator, schema, offsets, offsets_given, source=str(f))  # type: ignore[arg-type]
+        attached: list[tuple[str, str]] = []
         try:
             kind = file_kind(f, fmt)
+            if fmt == "auto" and f.suffix.lower() == ".txt" and kind in ("conll", "conll-nested"):
+                ctx.note(
+                    f"this .txt file holds CoNLL columns (a token and its IOB2 tags per line): read as {kind}, "
+                    "a document per sentence; --format text imports it as one document"
+                )
             if kind == "text":
                 stream: Iterator[Item | UserError] = _text_file(f)
             elif kind == "records":
@@ -204,8 +253,11 @@ def iter_items(
                     bad(got if got.path is not None else UserError(got.message, path=str(f)))
                     continue
                 doc = got[0]
-                if not (doc.id.startswith("doc-") and doc.id == derive_id(doc.text)):
-                    fp = int.from_bytes(hashlib.blake2b(doc.text.encode("utf-8"), digest_size=8).digest(), "big")
+                if doc.id.startswith("doc-") and doc.id == derive_id(doc.text):
+                    derived_here.add(doc.id)
+                else:
+                    fp = _fingerprint(doc.text)
+                    first_time = doc.id not in texts
                     first = texts.setdefault(doc.id, fp)
                     if first != fp:
                         bad(
@@ -217,15 +269,68 @@ def iter_items(
                             )
                         )
                         continue
+                    target = aliases.get(doc.id)
+                    if target is None and first_time and not holds(doc.id):
+                        derived = derive_id(doc.text)
+                        if derived in derived_here or holds(derived):
+                            target = aliases[doc.id] = derived
+                            attached.append((doc.id, derived))
+                    if target is not None:
+                        got = Document(target, doc.text, doc.source, doc.line, doc.meta), got[1]
+                        doc = got[0]
+                clash = _second_record(got, seen_records, file_no)
+                if clash is not None:
+                    who, first_file, first_line = clash
+                    at = f"{files[first_file]}" + (f" line {first_line}" if first_line is not None else "")
+                    bad(
+                        UserError(
+                            f'a second record of annotator "{who}" for document "{doc.id}" with other spans or '
+                            f"another answer (the first: {at}); records of one annotator are never merged on "
+                            "import: keep one of them (--skip-invalid keeps the first)",
+                            path=str(f),
+                            line=doc.line,
+                        )
+                    )
+                    continue
                 yield got
         except UserError as err:
             bad(err if err.path is not None else UserError(err.message, path=str(f)))
         if kind_reads_whole(f) and on_bytes is not None:
             with contextlib.suppress(OSError):
                 on_bytes(f.stat().st_size)
+        if attached:
+            given, derived = attached[0]
+            ctx.note(
+                f"documents whose text this store already holds under the id derived from it (a .txt import) "
+                f'were attached to that document; their given id is not kept (first: "{given}" -> {derived})',
+                len(attached),
+            )
         if on_note is not None:
             for message in ctx.summary():
                 on_note(str(f), message)
+
+
+def _fingerprint(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _second_record(
+    item: Item, seen: dict[int, tuple[int, int, int | None]], file_no: int
+) -> tuple[str, int, int | None] | None:
+    """The annotator, file number and line of an earlier record of this import for the same document
+    and annotator that differs from one of ``item``'s (None if there is none). Remembers the item's."""
+    doc, anns = item
+    for ia in anns:
+        if ia.only_suggestions():
+            continue  # the shared layer's, not a record
+        key = _fingerprint(f"{doc.id}\x00{ia.annotator}")
+        record = _fingerprint(
+            repr((sorted(s.key for s in ia.spans if not s.pending), ia.answer, sorted(s.key for s in ia.rejected)))
+        )
+        first = seen.setdefault(key, (record, file_no, doc.line))
+        if first[0] != record:
+            return ia.annotator, first[1], first[2]
+    return None
 
 
 def kind_reads_whole(path: Path) -> bool:
@@ -291,8 +396,8 @@ def parse_record_in(obj: Any, forced: str | None, ctx: ReadContext) -> Item:
     f = get(forced) if forced is not None else detect_record(obj)
     if f.parse_record is None:
         raise UserError(f"{f.name} records cannot be read from JSON")
-    if forced == "label-studio" and not isinstance(obj.get("data"), dict):
-        raise UserError('a Label Studio task needs a "data" object')
+    if forced == "label-studio" and not f.detect_record(obj):  # type: ignore[misc]
+        raise UserError('a Label Studio task needs a "data" object (or is a JSON-MIN row: "text" and regions)')
     return f.parse_record(obj, ctx)
 
 
@@ -354,5 +459,6 @@ def import_paths(
         offsets=offsets,
         offsets_given=offsets_given,
         on_note=on_note,
+        known=store.__contains__,
     )
     return store.import_items(items)

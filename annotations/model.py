@@ -144,7 +144,8 @@ class Annotation:
             "doc_id": self.doc_id,
             "annotator": self.annotator,
             "text_hash": self.text_hash,
-            "spans": [s.to_dict() for s in sorted(self.spans)],
+            # by offsets; spans of one extent keep their order (a nested CoNLL file's column order)
+            "spans": [s.to_dict() for s in sorted(self.spans, key=lambda s: (s.start, s.end))],
             "answer": self.answer,
             "created": self.created,
             "updated": self.updated,

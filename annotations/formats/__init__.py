@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -86,18 +87,34 @@ def detect_record(obj: dict[str, Any]) -> Format:
     return FORMATS["native"]
 
 
+# Formats that training reads tokens and tags from, with no answer a trainer looks at: by default they
+# take accepted records only (``--answers all`` for every record).
+TRAINING_FORMATS = frozenset({"spacy", "conll", "conll-nested", "parquet"})
+ANSWER_NAMES = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "flag": "flagged", "none": "unanswered"}
+
+
+def _with(options: ExportOptions, **changes: Any) -> ExportOptions:
+    """``options`` with ``changes``, sharing its notes and counts (they are filled in along the way)."""
+    return dataclasses.replace(options, notes=options.notes, written=options.written, **changes)
+
+
 def records(
     store: Store, options: ExportOptions, warn: Warn, on_progress: Callable[[int], None] | None = None
 ) -> Iterator[Record]:
     """Documents in import order with their selected annotation records.
 
-    A document without a selected record is still exported (unlabelled) unless ``answers`` is given.
+    Only documents with a selected record are yielded -- a document nobody labelled (or that the chosen
+    annotator did not label) is not an annotation -- unless ``options.documents``: then every document
+    comes, one without records with an empty list. Records left out by a training format's default
+    answers are counted in ``options.notes``.
     """
     annotators = [options.annotator] if options.annotator is not None else store.annotators()
+    left_out: Counter[str] = Counter()
     for n, (doc, records_of_doc) in enumerate(store.iter_annotated(annotators), 1):  # streamed shard by shard
         anns = []
         for ann in records_of_doc:
             if options.answers is not None and (ann.answer or "none") not in options.answers:
+                left_out[ann.answer or "none"] += 1
                 continue
             if options.skip_stale and ann.text_hash != doc.text_hash:
                 warn(f"{doc.id}: annotation by {ann.annotator} was made on an older text; left out")
@@ -105,8 +122,21 @@ def records(
             anns.append(ann)
         if on_progress is not None:
             on_progress(n)
-        if anns or options.answers is None:
+        if anns or (options.documents and not records_of_doc):
             yield doc, anns
+    _note_left_out(options, left_out)
+
+
+def _note_left_out(options: ExportOptions, left_out: Counter[str]) -> None:
+    if not options.answers_defaulted or not left_out:
+        return
+    total = sum(left_out.values())
+    parts = ", ".join(f"{n} {name}" for name, n in sorted((ANSWER_NAMES.get(a, a), n) for a, n in left_out.items()))
+    options.notes[
+        f"left out {total} record{'s' if total > 1 else ''} that {'are' if total > 1 else 'is'} not accepted "
+        f"({parts}): this format has no answer that training reads, so it takes accepted records; "
+        "--answers all includes every record (or e.g. --answers accept,none)"
+    ] += 1
 
 
 def gold(
@@ -116,13 +146,19 @@ def gold(
     all of its records (annotations.gold.gold_records), then filtered by ``answers``. Documents
     without one are left out; with ``single``, a document only one annotator answered, accepted,
     goes out with that record."""
-    every = dataclasses.replace(options, annotator=None, answers=None, notes=options.notes)
+    every = _with(options, annotator=None, answers=None, answers_defaulted=False, documents=False)
+    left_out: Counter[str] = Counter()
     for doc, anns in gold_records(records(store, every, warn, on_progress), single=options.single):
         if options.answers is not None:
-            anns = [a for a in anns if (a.answer or "none") in options.answers]
-            if not anns:
+            kept = [a for a in anns if (a.answer or "none") in options.answers]
+            for a in anns:
+                if a not in kept:
+                    left_out[a.answer or "none"] += 1
+            if not kept:
                 continue
+            anns = kept
         yield doc, anns
+    _note_left_out(options, left_out)
 
 
 def _labels_seen(store: Store, options: ExportOptions) -> tuple[str, ...]:
@@ -156,7 +192,8 @@ def export(
 ) -> int:
     """Write the store in ``fmt`` to ``out`` (a text or binary stream, or a directory, as the format
     says); return the number of records written. What a writer left out or reports is in
-    ``options.notes`` afterwards. Raises UserError if a span does not re-slice from its document text."""
+    ``options.notes`` afterwards (``options.written`` counts what a writer wrote besides records).
+    Raises UserError if a span does not re-slice from its document text."""
     f = get(fmt)
     if options.offsets != "codepoint" and not f.offsets:
         raise UserError(f"--offsets {options.offsets} applies to formats with character offsets, not {fmt}")
@@ -164,10 +201,18 @@ def export(
         raise UserError(f"{fmt} export writes a directory: give --out DIR")
     if f.output != "directory" and isinstance(out, Path):
         raise UserError(f"{fmt} export writes a file, not a directory")
+    if options.answers is None and fmt in TRAINING_FORMATS:
+        options = _with(options, answers=frozenset({"accept"}), answers_defaulted=True)
+    unfiltered = options.annotator is None and options.answers is None and not options.gold
+    if fmt == "native" and unfiltered:
+        # the backup format: a document nobody labelled goes out as a document alone, with the
+        # shared suggestions on it
+        options = _with(options, documents=True, suggestions=store.suggestions if options.include_pending else None)
     if fmt == "parquet":
-        options = dataclasses.replace(options, labels_seen=_labels_seen(store, options), notes=options.notes)
+        options = _with(options, labels_seen=_labels_seen(store, options))
     if fmt == "label-studio" and options.include_pending and not options.gold:
-        options = dataclasses.replace(options, suggestions=store.suggestions, notes=options.notes)
+        # a document without a record but with suggestions is a task with predictions only
+        options = _with(options, suggestions=store.suggestions, documents=unfiltered)
     recs = gold(store, options, warn, on_progress) if options.gold else records(store, options, warn, on_progress)
     if fmt in ("doccano", "label-studio"):
         recs = _offsets_notes(f, options, recs)

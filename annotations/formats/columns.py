@@ -102,6 +102,10 @@ def read_columns(
                 doc = _Pending(lineno)
             if comment is not None:
                 key, value = comment.group(1), comment.group(2) or ""
+                if key == "id" and key in doc.comments and "text" in doc.comments and not doc.has_tokens():
+                    # the previous document had no tokens (empty or whitespace only: all in "# text")
+                    yield _finish(doc, where)
+                    doc = _Pending(lineno)
                 if key in doc.comments:
                     raise UserError(f'"# {key}" given twice for one document', path=where, line=lineno)
                 doc.comments[key] = value

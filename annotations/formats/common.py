@@ -16,7 +16,10 @@ from annotations.labels import LabelSchema
 from annotations.model import Annotation, Document, Span
 
 Warn = Callable[[str], None]
-# A document with its selected annotation records (possibly none: the document is exported unlabelled).
+# A document with its selected annotation records. Exports write records only (a document nobody
+# labelled is not an annotation); native, the backup format, also writes a document without any record
+# as a document alone (no annotator, no answer), and Label Studio one with pending suggestions as a task
+# with predictions only (``ExportOptions.documents``).
 Record = tuple[Document, list[Annotation]]
 
 
@@ -34,8 +37,17 @@ class ExportOptions:
     # accepted record of a document only one annotator answered
     gold: bool = False
     single: bool = False
+    # the answers were not chosen by the user but are a training format's default (accepted records):
+    # what that leaves out is summed up in ``notes``
+    answers_defaulted: bool = False
+    # documents without a selected record go to the writer too (with no record): native's backup of
+    # every document, Label Studio's tasks that carry only predictions
+    documents: bool = False
     # what a writer left out or wants summed up once at the end (message -> count); export() reports it
     notes: Counter[str] = field(default_factory=Counter, compare=False)
+    # what a writer wrote, when it is more than records (unit -> count: "tasks", "annotations",
+    # "documents without a record"); export() leaves it empty for formats that write one item per record
+    written: Counter[str] = field(default_factory=Counter, compare=False)
     # the shared suggestions of a document (filled in by export() for a format that writes a document's
     # suggestions even when no selected record shows them: Label Studio's predictions)
     suggestions: Callable[[str], list[Span]] | None = field(default=None, compare=False)
@@ -91,9 +103,18 @@ def to_label_studio(answer: str | None) -> bool:
     return answer == "skip"
 
 
-def from_label_studio(was_cancelled: object, meta_answer: object) -> str | None:
-    if isinstance(meta_answer, str) and meta_answer in ("accept", "reject", "skip", "flag"):
-        return meta_answer
+def from_label_studio(was_cancelled: object, meta: dict[str, Any]) -> str | None:
+    """Ours for a Label Studio annotation. Our own export writes the exact answer in ``meta.answer``,
+    null for a record nobody answered: that stays unanswered. Without it (Label Studio's server drops
+    ``meta``): a cancelled annotation is what its Skip button makes, "skip"; a submitted one is what
+    Label Studio users mean by done, "accept"."""
+    if "answer" in meta:
+        answer = meta["answer"]
+        if answer is None:
+            return None
+        if isinstance(answer, str) and answer in ("accept", "reject", "skip", "flag"):
+            return answer
+        raise UserError(f'unknown "meta.answer" {str(answer)[:20]!r} (expected accept, reject, skip, flag or null)')
     return "skip" if was_cancelled is True else "accept"
 
 
@@ -115,7 +136,8 @@ def span_text(doc: Document, ann: Annotation | None, span: Span) -> str:
 def kept_spans(ann: Annotation | None, include_pending: bool) -> list[Span]:
     if ann is None:
         return []
-    return sorted(s for s in ann.spans if include_pending or not s.pending)
+    # by offsets; spans of one extent stay in the record's order (a nested CoNLL file's column order)
+    return sorted((s for s in ann.spans if include_pending or not s.pending), key=lambda s: (s.start, s.end))
 
 
 def stable_hash(*parts: Any) -> int:

@@ -51,6 +51,8 @@ def lines(doc: Document, ann: Annotation | None, options: ExportOptions, warn: W
     for group in sentence_groups(doc.text, enc):
         out.extend(f"{enc.tokens[i].text}\t{enc.tags[i][0]}" for i in group)
         out.append("")
+    if options.comments and not enc.tokens:
+        out.append("")  # a document without tokens (whitespace only): its header, then a blank line
     return out
 
 

@@ -70,7 +70,9 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
 
 
 def detect(obj: dict[str, Any]) -> bool:
-    return "label" in obj or "entities" in obj
+    from annotations.formats.label_studio import is_json_min
+
+    return ("label" in obj or "entities" in obj) and not is_json_min(obj)
 
 
 def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:

@@ -73,11 +73,12 @@ class Encoded:
 
 
 def _ordered(spans: Iterable[Span]) -> list[Span]:
-    """Outer first: by start, then longest first; duplicates (same start, end and label) once."""
+    """Outer first: by start, then longest first; spans of the same extent in the order given (a
+    nested CoNLL file's column order, kept by its import); duplicates (same start, end and label) once."""
     seen: dict[tuple[int, int, str], Span] = {}
     for s in spans:
         seen.setdefault(s.key, s)
-    return sorted(seen.values(), key=lambda s: (s.start, -s.end, s.label))
+    return sorted(seen.values(), key=lambda s: (s.start, -s.end))
 
 
 def _crosses(a: Span, b: Span) -> bool:
@@ -160,7 +161,8 @@ def is_tag(field_: str) -> bool:
 
 
 def decode_nested(tags: Sequence[Sequence[str]]) -> list[tuple[str, int, int]]:
-    """Entities ``(label, first_token, last_token)`` from stacked IOB2 tags (outer first per token)."""
+    """Entities ``(label, first_token, last_token)`` from stacked IOB2 tags (outer first per token),
+    outer first; two entities over the same tokens in the file's column order."""
     done: list[tuple[str, int, int]] = []
     open_: list[tuple[str, int]] = []
     for i, token_tags in enumerate(tags):
@@ -184,4 +186,4 @@ def decode_nested(tags: Sequence[Sequence[str]]) -> list[tuple[str, int, int]]:
         done.extend((lab, start, i - 1) for lab, start in open_[j:])
         open_ = now
     done.extend((lab, start, len(tags) - 1) for lab, start in open_)
-    return sorted(done, key=lambda e: (e[1], -e[2], e[0]))
+    return sorted(done, key=lambda e: (e[1], -e[2]))  # stable: equal extents in column order

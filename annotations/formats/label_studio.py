@@ -16,7 +16,8 @@ Label Studio's own fields carry what an annotator decided, because its server dr
 annotator by email (an annotator name without "@" gets ``@reader.local``; Label Studio matches it to a
 user with that email, so create them, or name annotators by their email); ``was_cancelled`` is our
 "skip" (every other answer is a submitted annotation); ``lead_time`` the seconds spent. ``meta`` keeps
-the exact annotator and answer, and the suggestions the annotator decided against (``rejected``), for
+the exact annotator and answer (null for a record nobody answered, which imports back unanswered),
+and the suggestions the annotator decided against (``rejected``), for
 our own round trips.
 
 Pending suggestions are the task's ``predictions`` (Label Studio's pre-annotations, shown for review and
@@ -30,6 +31,9 @@ Reading takes the annotator from ``meta.annotator``, else ``completed_by`` (an e
 the store's shared layer, never labels (rule: ``model_version``; confidence: the region's ``score``, else
 the prediction's, when it is within 0..1). Results other than text ``labels`` (choices, text areas,
 relations) are not imported, and the import says how many it saw.
+Rows of label-studio-converter's JSON-MIN export (``text`` and the task's other data fields at the top
+level, the regions under the labels' name, ``annotator``, ``annotation_id``) are read too, each as a
+submitted annotation.
 Label Studio's browser counts offsets in UTF-16 code units: use ``--offsets utf16`` for text with emoji.
 """
 
@@ -163,17 +167,68 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
     n = 0
     out.write("[")
     for doc, anns in records:
+        t = task(doc, anns, options, n + 1)
+        if not anns and not t.get("predictions"):
+            continue  # a document nobody labelled, with nothing to review: not a task of this export
         n += 1
-        out.write(("," if n > 1 else "") + "\n" + dumps(task(doc, anns, options, n)))
+        out.write(("," if n > 1 else "") + "\n" + dumps(t))
+        options.written["tasks"] += 1
+        options.written["annotations"] += len(anns)
     out.write("\n]\n")
-    return n
+    return options.written["annotations"]
 
 
 def detect(obj: dict[str, Any]) -> bool:
-    return isinstance(obj.get("data"), dict)
+    return isinstance(obj.get("data"), dict) or is_json_min(obj)
+
+
+def min_regions(obj: dict[str, Any]) -> str | None:
+    """The key of a JSON-MIN row's regions (named after the labelling config's ``<Labels name>``,
+    usually "label"): a list of ``{"start", "end", "labels"}`` objects. None if there is none."""
+    for key, value in obj.items():
+        if (
+            isinstance(value, list)
+            and value
+            and all(isinstance(r, dict) and "labels" in r and "start" in r for r in value)
+        ):
+            return key
+    return None
+
+
+def is_json_min(obj: dict[str, Any]) -> bool:
+    """A row of label-studio-converter's JSON-MIN export: the task's data fields at the top level,
+    the regions under the labels' name, ``annotator`` (a user id or email) and ``annotation_id``."""
+    return ("data" not in obj and isinstance(obj.get("text"), str) and "annotation_id" in obj) or (
+        "data" not in obj and isinstance(obj.get("text"), str) and min_regions(obj) is not None
+    )
+
+
+def _from_json_min(obj: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-MIN row as the full task it was made from (one annotation: a submitted one, as JSON-MIN
+    keeps no cancelled annotations' state)."""
+    key = min_regions(obj)
+    regions = obj.get(key, []) if key is not None else []
+    who = obj.get("annotator")
+    result = [{"type": "labels", "value": r} for r in regions]
+    annotation: dict[str, Any] = {"result": result}
+    if isinstance(who, str) and "@" in who:
+        annotation["completed_by"] = {"email": who}
+    elif isinstance(who, int):
+        annotation["completed_by"] = who
+    for field_ in ("lead_time", "created_at", "updated_at"):
+        if field_ in obj:
+            annotation[field_] = obj[field_]
+    skip = {key, "annotator", "annotation_id", "lead_time", "created_at", "updated_at", "id"}
+    data = {k: v for k, v in obj.items() if k not in skip}
+    task: dict[str, Any] = {"data": data, "annotations": [annotation]}
+    if "id" in obj:
+        task["id"] = obj["id"]
+    return task
 
 
 def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
+    if "data" not in obj and is_json_min(obj):
+        obj = _from_json_min(obj)
     data = obj["data"]
     text = rec.text_of(data)
     raw_id = data.get("id", obj.get("id"))
@@ -204,7 +259,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
                 raise UserError(f'{where_}: "labels" must be a non-empty list')
             spans.extend(rec.imported_span(start, end, rec.label_of(lab, ctx, where_)) for lab in labels)
         who = _annotator(meta.get("annotator"), a.get("completed_by"), ctx, what)
-        answer = from_label_studio(a.get("was_cancelled"), meta.get("answer"))
+        answer = from_label_studio(a.get("was_cancelled"), meta)
         seconds = rec.number(a, "lead_time") or 0.0
         created = rec.timestamp(a.get("created_at"), "created_at")
         updated = rec.timestamp(a.get("updated_at"), "updated_at")

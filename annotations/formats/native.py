@@ -1,5 +1,9 @@
 """Native JSONL: everything the store knows, one line per (document, annotator).
 
+A document without any record is written once, as a document alone (``"annotator": null``,
+``"answer": null``), with the store's shared pending suggestions on it -- only when the export is
+not filtered (``--annotator``, ``--answers``, ``--gold`` export records only).
+
 ``{"id", "text", "meta", "spans": [{"start", "end", "label", "origin", "pending"?, "note"?, "rule"?,
 "confidence"?, "text"}], "answer", "annotator", "created", "updated", "seconds_spent", "text_hash",
 "rejected"?: [span, ...]}``. Reading keeps each span's origin, pending state, note, rule and confidence,
@@ -37,11 +41,16 @@ NAME = "native"
 def record(doc: Document, ann: Annotation | None, options: ExportOptions | None = None) -> dict[str, Any]:
     options = options or ExportOptions(include_pending=True)
     omap = offset_map(doc, options)
+    spans = kept_spans(ann, options.include_pending)
+    if ann is None and options.include_pending and options.suggestions is not None:
+        # a document nobody has a record of: the store's shared suggestions on it (importing puts
+        # them back in that layer, not in a record)
+        spans = sorted(s for s in options.suggestions(doc.id) if s.pending)
     d: dict[str, Any] = {
         "id": doc.id,
         "text": doc.text,
         "meta": doc.meta,
-        "spans": [span_object(doc, ann, s, omap) for s in kept_spans(ann, options.include_pending)],
+        "spans": [span_object(doc, ann, s, omap) for s in spans],
         "answer": ann.answer if ann else None,
         "annotator": ann.annotator if ann else None,
         "created": ann.created if ann else None,
@@ -59,7 +68,10 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
     n = 0
     for doc, ann in flat(records):
         out.write(jsonl(record(doc, ann, options)))
-        n += 1
+        if ann is None:
+            options.written["documents without a record"] += 1
+        else:
+            n += 1
     return n
 
 

@@ -36,6 +36,7 @@ from annotations.formats.common import (
     Warn,
     entity_labels,
     flat,
+    group_of,
     kept_spans,
     offset_map,
     span_text,
@@ -109,7 +110,10 @@ def write(records: Iterator[Record], out: IO[bytes], options: ExportOptions, war
     import pyarrow.parquet as pq
 
     schema_labels = [lab.name for lab in options.groups().labels if lab.group == "entity"]
-    labels = schema_labels + [x for x in options.labels_seen if x not in schema_labels]
+    # only the labels BIO tags carry: the schema's entities and labels it does not know (imported data
+    # may use any label set), never quotations or boilerplate, which stay in ``spans``
+    extra = [x for x in options.labels_seen if x not in schema_labels and group_of(options.groups(), x) == "entity"]
+    labels = schema_labels + extra
     names = tag_names(labels)
     index = {name: i for i, name in enumerate(names)}
     span_type = pa.struct(

@@ -106,6 +106,14 @@ def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: 
     n = 0
     for doc, ann in flat(records):
         out.write(jsonl(record(doc, ann, options)))
+        if ann is not None and ann.answer is None:
+            # Prodigy's own form of a task nobody answered yet (an input task); its db-in fills in
+            # "accept" for a line without an answer unless told otherwise
+            options.notes[
+                'unanswered records are written without "answer" (Prodigy\'s form of a task not yet answered); '
+                "`prodigy db-in` takes them for accepted unless given --answer ignore, or leave them out with "
+                "--answers accept,reject,skip,flag"
+            ] += 1
         n += 1
     return n
 

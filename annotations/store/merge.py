@@ -18,6 +18,7 @@ class ImportResult:
     added: int = 0
     duplicates: int = 0
     updated_ids: list[str] = field(default_factory=list)
+    records: int = 0  # annotation records created or changed (a re-import of the same record: none)
 
 
 @dataclass(slots=True)

@@ -1242,7 +1242,7 @@ class Store:
                     if anns and upto is None:
                         upto = self._begin_records(staging)
                     for ia in anns:
-                        self._stage_annotation(staging, pos, rec, ia, now)
+                        result.records += self._stage_annotation(staging, pos, rec, ia, now)
                     staging.flush_some()
                     if on_progress is not None and n % 256 == 0:
                         on_progress(n)
@@ -1288,7 +1288,8 @@ class Store:
             self._by_hash = by_hash
         return self._by_hash.get(h)
 
-    def _stage_annotation(self, staging: _Staging, pos: int, rec: DocRec, ia: ImportedAnnotation, now: float) -> None:
+    def _stage_annotation(self, staging: _Staging, pos: int, rec: DocRec, ia: ImportedAnnotation, now: float) -> bool:
+        """Stage one imported record; whether a record was created or changed."""
         if not isinstance(ia.annotator, str) or not ia.annotator:
             raise UserError(f"annotator must be a non-empty string, got {ia.annotator!r}")
         for span in [*ia.spans, *ia.rejected]:
@@ -1301,15 +1302,17 @@ class Store:
             # one sees it), as `reader suggest` puts them; the record keeps the decisions
             self._stage_suggestions(staging, k, rec.id, suggested)
             if ia.only_suggestions() and staging.peek(k).record(ia.annotator, rec.id) is None:
-                return
+                return False
             ia = dataclasses.replace(ia, spans=[s for s in ia.spans if not s.pending])
         shard = staging.shard(k)
         old = shard.record(ia.annotator, rec.id)
         base = None if old is None else _annotation(old, self.path)
         merged = merge_imported(base, ia, rec.id, rec.hash, now)
-        if merged is not None:  # nothing new: a re-import leaves the record (and the shard) alone
-            shard.records.setdefault(ia.annotator, {})[rec.id] = merged.to_dict()
-            staging.touched(k)
+        if merged is None:  # nothing new: a re-import leaves the record (and the shard) alone
+            return False
+        shard.records.setdefault(ia.annotator, {})[rec.id] = merged.to_dict()
+        staging.touched(k)
+        return True
 
     def _stage_suggestions(self, staging: _Staging, k: int, doc_id: str, spans: list[Span]) -> None:
         """Add imported suggestions to a document's layer (one already there is not added twice)."""

@@ -14,16 +14,16 @@ with no evidence either way the project's own convention (drop the clitics) hold
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from annotations.model import Span
 from annotations.normalize import fold_offsets, fold_text
 
-from .clitics import Analysis, split_clitics
+from .clitics import Analysis, analyses, split_clitics
 from .words import Token
 
-__all__ = ["Boundaries", "learn"]
+__all__ = ["Boundaries", "learn", "name_proclitic"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,46 @@ class Boundaries:
         if end <= start:  # a one-word entity that is all clitics: keep the word
             return first.start, last.end
         return start, end
+
+    def entities(
+        self,
+        tokens: Sequence[Token],
+        i: int,
+        j: int,
+        lexicon: Mapping[str, int],
+        name_words: Collection[str],
+        analyse: Callable[[str], Analysis] | None = None,
+    ) -> list[tuple[int, int]]:
+        """The offsets of the entities a tagger found over the words ``tokens[i:j]``, the model's
+        convention applied: a proclitic on a word that starts a known name is cut off (وكفركلا ->
+        كفركلا, لحزب الله -> حزب الله) when the lexicon alone does not tell, and a word inside the
+        run that is a proclitic on a known name word starts another entity (غالانت لأوستن: two
+        names; a name does not go on across ل / ب / ك / و written onto the next name)."""
+        starts = [i]
+        for k in range(i + 1, j):
+            if name_proclitic(tokens[k].text, name_words):
+                starts.append(k)
+        out = []
+        for a, b in zip(starts, [*starts[1:], j], strict=True):
+            start, end = self.cut(tokens[a], tokens[b - 1], lexicon, analyse)
+            if self.drop_proclitics and start == tokens[a].start:
+                start += name_proclitic(tokens[a].text, name_words)
+            if end > start:
+                out.append((start, end))
+        return out
+
+
+def name_proclitic(word: str, name_words: Collection[str]) -> int:
+    """How many characters of ``word`` are a proclitic (و ف ب ك ل, no article) written onto a known
+    name word: 0 if the word is itself a known name word or has no such reading."""
+    folded = fold_text(word)
+    if not name_words or folded in name_words:
+        return 0
+    best = 0
+    for a in analyses(folded):
+        if a.proclitics and not a.article and not a.enclitic and a.stem in name_words and len(a.stem) >= 3:
+            best = max(best, a.prefix_len)
+    return _original_len(word, best, from_end=False) if best else 0
 
 
 def _analyse(word: str, lexicon: Mapping[str, int]) -> Analysis:

@@ -136,9 +136,9 @@ class CrfTagger:
         for sent, xseq in zip(sents, fz.document(text, sents), strict=True):
             tags, probs = self._tag(xseq)
             for i, j, label in entities(tags):
-                start, end = self.boundaries.cut(sent.tokens[i], sent.tokens[j - 1], fz.lexicon, fz.analysis)
                 conf = round(min(probs[i:j]), 4)
-                out.append(Span(start, end, label, origin="suggested", pending=True, confidence=conf))
+                for start, end in self.boundaries.entities(sent.tokens, i, j, fz.lexicon, fz.name_words(), fz.analysis):
+                    out.append(Span(start, end, label, origin="suggested", pending=True, confidence=conf))
         return out
 
     def save(self, directory: Path) -> list[str]:

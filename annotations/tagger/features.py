@@ -89,12 +89,27 @@ class Featurizer:
         self._left: dict[str, frozenset[str]] | None = None
         self._right: dict[str, frozenset[str]] | None = None
         self._cache: dict[str, _Word] = {}
+        # every folded word of a known name (kept when ``restrict`` drops the lists from the features):
+        # where a predicted entity's clitics end (see annotations.tagger.boundaries)
+        self._sources = (self.gazetteer, self.names)
+        self._name_words: frozenset[str] | None = None
+
+    def name_words(self) -> frozenset[str]:
+        """The folded words of the known names (the training data's and the gazetteer's)."""
+        if self._name_words is None:
+            words: set[str] = set()
+            for source in self._sources:
+                for text, _label in source or ():
+                    words.update(fold_text(w) for w in text.split())
+            self._name_words = frozenset(words)
+        return self._name_words
 
     def with_names(self, names: Gazetteer | None) -> Featurizer:
         """The same featurizer with another list of known names (the word cache is shared)."""
         other = Featurizer(self.lexicon, self.gazetteer, names)
         other._cache = self._cache
         other._known = self._known
+        other._sources = (self._sources[0], names if names is not None and len(names) else None)
         other._left = self._left
         other._right = self._right
         return other

@@ -49,10 +49,13 @@ def _doc(nlp: Any, sent: Sentence, ents: list[str] | None = None) -> Any:
 class SpacyTagger:
     backend = "spacy"
 
-    def __init__(self, nlp: Any, boundaries: Boundaries, lexicon: Mapping[str, int]) -> None:
+    def __init__(
+        self, nlp: Any, boundaries: Boundaries, lexicon: Mapping[str, int], name_words: frozenset[str] = frozenset()
+    ) -> None:
         self.nlp = nlp
         self.boundaries = boundaries
         self.lexicon = lexicon
+        self.name_words = name_words
         self.labels = sorted(nlp.get_pipe("ner").labels)
 
     @classmethod
@@ -92,7 +95,7 @@ class SpacyTagger:
             losses: dict[str, float] = {}
             for batch in minibatch(examples, size=compounding(4.0, 32.0, 1.001)):
                 nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
-        return cls(nlp, boundaries, featurizer.lexicon)
+        return cls(nlp, boundaries, featurizer.lexicon, featurizer.name_words())
 
     def predict(self, text: str) -> list[Span]:
         out: list[Span] = []
@@ -100,8 +103,10 @@ class SpacyTagger:
         sents = cut(text)
         for sent, doc in zip(sents, ner.pipe(_doc(self.nlp, s) for s in sents), strict=True):
             for ent in doc.ents:
-                start, end = self.boundaries.cut(sent.tokens[ent.start], sent.tokens[ent.end - 1], self.lexicon)
-                out.append(Span(start, end, ent.label_, origin="suggested", pending=True))
+                for start, end in self.boundaries.entities(
+                    sent.tokens, ent.start, ent.end, self.lexicon, self.name_words
+                ):
+                    out.append(Span(start, end, ent.label_, origin="suggested", pending=True))
         return out
 
     def save(self, directory: Path) -> list[str]:
@@ -118,4 +123,4 @@ class SpacyTagger:
             nlp = spacy.load(path)
         except (OSError, ValueError) as exc:
             raise UserError(f"cannot load the spaCy pipeline: {exc}", path=str(path)) from exc
-        return cls(nlp, boundaries, featurizer.lexicon)
+        return cls(nlp, boundaries, featurizer.lexicon, featurizer.name_words())

@@ -267,13 +267,20 @@ class Selection:
     skipped_labels: dict[str, int] = field(default_factory=dict)  # label not in the schema's entities
     stale: int = 0  # records made on another version of the text
     overlaps: int = 0  # entity spans dropped because they overlap a longer one
+    # documents whose only labelled records are unanswered (an imported corpus: CoNLL, brat, spaCy...),
+    # not used unless ``include_unanswered``
+    unanswered: int = 0
 
 
-def select_examples(store: Any, entity_labels: Iterable[str], *, annotator: str | None = None) -> Selection:
+def select_examples(
+    store: Any, entity_labels: Iterable[str], *, annotator: str | None = None, include_unanswered: bool = False
+) -> Selection:
     """Training examples from ``store`` (an open :class:`annotations.store.Store`), one per document:
     its adjudicated (gold) record if it has a final one (a document whose gold answer is *reject* is
     left out), else its most recently updated accepted record; only ``annotator``'s records if given.
-    The non-pending spans of ``entity_labels`` are kept."""
+    With ``include_unanswered``, a document without an accepted record takes its most recently updated
+    unanswered record that has labels (what an imported labelled corpus is); otherwise such documents
+    are only counted (``Selection.unanswered``). The non-pending spans of ``entity_labels`` are kept."""
     from annotations.gold import choose_gold, is_gold
 
     wanted = set(entity_labels)
@@ -281,6 +288,7 @@ def select_examples(store: Any, entity_labels: Iterable[str], *, annotator: str 
     for a in store.annotations(annotator=annotator):
         by_doc.setdefault(a.doc_id, []).append(a)
     chosen: dict[str, Any] = {}
+    unanswered = 0
     for doc_id, records in by_doc.items():
         gold = choose_gold(records, store.get_document(doc_id).text_hash) if annotator is None else None
         if gold is not None:
@@ -292,7 +300,16 @@ def select_examples(store: Any, entity_labels: Iterable[str], *, annotator: str 
             accepted = [a for a in records if a.answer == "accept"]
         if accepted:
             chosen[doc_id] = max(accepted, key=lambda a: (a.updated, a.annotator))
-    sel = Selection()
+            continue
+        labelled = [
+            a for a in records if a.answer is None and not is_gold(a.annotator) and any(not s.pending for s in a.spans)
+        ]
+        if labelled:
+            if include_unanswered:
+                chosen[doc_id] = max(labelled, key=lambda a: (a.updated, a.annotator))
+            else:
+                unanswered += 1
+    sel = Selection(unanswered=unanswered)
     for doc_id, a in chosen.items():
         doc = store.get_document(doc_id)
         if doc.text_hash != a.text_hash:

@@ -66,8 +66,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--answers",
         default=None,
-        help=f"only records with these answers, comma-separated ({','.join(ANSWERS)},none); "
-        "documents without a record are then left out",
+        help=f"only records with these answers, comma-separated ({','.join(ANSWERS)},none), or all "
+        "(default: accept for the token formats spacy, conll, conll-nested and parquet, whose training "
+        "reads no answer; every record for the others)",
     )
     parser.add_argument(
         "--include-pending",
@@ -114,6 +115,8 @@ def _run(args: argparse.Namespace) -> int:
     answers = None
     if args.answers:
         answers = frozenset(a.strip() for a in args.answers.split(",") if a.strip())
+        if "all" in answers:
+            answers = frozenset(ANSWERS) | {"none"}
         bad = answers - set(ANSWERS) - {"none"}
         if bad:
             raise UserError(f"unknown answer(s) {', '.join(sorted(bad))} (known: {', '.join(ANSWERS)}, none)")
@@ -163,8 +166,25 @@ def _run(args: argparse.Namespace) -> int:
                 count = export(store, args.format, sink, options, warn, on_progress)
     for message, n in options.notes.items():
         say(f"note: {message}" + (f" ({n}×)" if n > 1 else ""))
-    say(f"exported {count} records as {args.format}" + (f" ({warnings[0]} warnings)" if warnings[0] else ""))
+    say(f"exported {written(count, options)} as {args.format}" + (f" ({warnings[0]} warnings)" if warnings[0] else ""))
     return 0
+
+
+def written(count: int, options: ExportOptions) -> str:
+    """What an export wrote, in its own units: "760 records", "696 tasks with 760 annotations",
+    "760 records and 12 documents without a record"."""
+
+    def n(k: int, what: str) -> str:
+        return f"{k} {what if k == 1 else what + 's'}"
+
+    w = options.written
+    if "tasks" in w:
+        return f"{n(w['tasks'], 'task')} with {n(w['annotations'], 'annotation')}"
+    text = n(count, "record")
+    alone = w.get("documents without a record", 0)
+    if alone:
+        text += f" and {alone} document{'s' if alone > 1 else ''} without a record"
+    return text
 
 
 # ----------------------------------------------------------------------------------------------------

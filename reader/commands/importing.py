@@ -155,7 +155,9 @@ def _run(args: argparse.Namespace) -> int:
         path = store.path
     say(
         f"imported {result.added} new, {len(result.updated_ids)} updated, "
-        f"{result.duplicates} already present"
+        f"{result.duplicates} already present; {result.records} annotation record"
+        + ("s" if result.records != 1 else "")
+        + " added or changed"
         + (f", {len(skipped)} invalid skipped" if skipped else "")
         + f" into {path}"
     )

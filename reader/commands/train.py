@@ -9,8 +9,10 @@ is printed and stored in the model directory; `reader suggest --model DIR` uses 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.errors import UserError
@@ -21,7 +23,7 @@ from annotations.suggest.entities import Gazetteer
 from annotations.tagger.backends import BACKENDS
 from annotations.tagger.crf import scratch_dir
 from annotations.tagger.modeldir import ModelInfo, write_model
-from annotations.tagger.training import data_hash, select_examples, train_and_evaluate
+from annotations.tagger.training import NotEnoughData, data_hash, select_examples, train_and_evaluate
 from reader.text.sanitize import terminal_safe
 
 RARE = 5  # a label with fewer examples than this is warned about
@@ -52,10 +54,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="names given to the model as features, besides the world names it ships with (TOML or JSONL)",
     )
     parser.add_argument("--seed", type=int, default=0, help="chooses the held-out documents (default 0)")
+    parser.add_argument(
+        "--include-unanswered",
+        action="store_true",
+        help="also train on labelled records nobody answered (an imported corpus: CoNLL, Wojood, brat, spaCy), "
+        "for documents without an accepted record",
+    )
 
 
 def _say(msg: str) -> None:
     print(terminal_safe(msg), file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _hint_unanswered(unanswered: int) -> Iterator[None]:
+    """ "Too little data" names the labelled records training left out, and the option that takes them."""
+    try:
+        yield
+    except NotEnoughData as exc:
+        if not unanswered:
+            raise
+        raise UserError(
+            f"{exc.message} Or: {unanswered} document{'s' if unanswered != 1 else ''} with labelled records nobody "
+            "answered (an imported corpus) are not used; --include-unanswered trains on them."
+        ) from None
 
 
 def default_out(store_path: Path) -> Path:
@@ -78,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
     gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
 
     with Store.open(store_path, readonly=True) as store:
-        selection = select_examples(store, entity_labels, annotator=args.annotator)
+        selection = select_examples(
+            store, entity_labels, annotator=args.annotator, include_unanswered=args.include_unanswered
+        )
     examples = selection.examples
     for label, n in sorted(selection.skipped_labels.items()):
         if label not in schema:
@@ -95,8 +119,13 @@ def run(args: argparse.Namespace) -> int:
     if rare:
         _say(f"warning: fewer than {RARE} examples of {', '.join(rare)}: the model will rarely suggest them")
 
+    if selection.unanswered:
+        _say(
+            f"note: {selection.unanswered} documents have labelled records nobody answered (an imported corpus?), "
+            "not used: --include-unanswered trains on them"
+        )
     started = time.perf_counter()
-    with scratch_dir() as tmp:
+    with scratch_dir() as tmp, _hint_unanswered(selection.unanswered):
         final, report = train_and_evaluate(
             args.backend,
             examples,

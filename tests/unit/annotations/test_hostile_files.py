@@ -68,7 +68,7 @@ def test_export_to_a_device_streams_and_leaves_the_device(
     assert main(["export", "--store", str(store), "--out", str(null)]) == 0
     after = os.stat(null)
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino and after.st_rdev == before.st_rdev
-    assert "exported 1 records" in capsys.readouterr().err
+    assert "exported 1 record as native" in capsys.readouterr().err
 
 
 def test_export_to_a_fifo_streams_into_it(store: Path, tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def records(store: Path) -> dict[tuple[str, str], tuple[str, str | None, list[tu
         ("doccano", ()),
         ("label-studio", ()),
         ("brat", ()),
-        ("conll-nested", ("--comments",)),
+        ("conll-nested", ("--comments", "--answers", "all")),
     ],
 )
 def test_round_trip_keeps_documents_spans_annotators_and_answers(
@@ -130,7 +130,7 @@ def test_spacy_docbin(corpus: Path, tmp_path: Path) -> None:
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
 
-    out = export(corpus, tmp_path / "train.spacy", "spacy")
+    out = export(corpus, tmp_path / "train.spacy", "spacy", "--answers", "all")
     docs = list(DocBin().from_disk(out).get_docs(spacy.blank("ar").vocab))
     by = {(d.user_data["id"], d.user_data["annotator"]): d for d in docs}
     sara = by["d1", "sara"]
@@ -155,7 +155,7 @@ def test_spacy_convert_reads_the_conll_export_as_is(corpus: Path, tmp_path: Path
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import DocBin
 
-    out = export(corpus, tmp_path / "train.conll", "conll", "--annotator", "sara")
+    out = export(corpus, tmp_path / "train.conll", "conll", "--annotator", "sara", "--answers", "all")
     result = subprocess.run(
         [sys.executable, "-m", "spacy", "convert", str(out), str(tmp_path), "-c", "ner"],
         capture_output=True,
@@ -178,7 +178,7 @@ def test_conll_is_strict_iob2_for_seqeval(corpus: Path, tmp_path: Path) -> None:
 
     from annotations.formats.columns import read_columns
 
-    out = export(corpus, tmp_path / "x.conll", "conll")
+    out = export(corpus, tmp_path / "x.conll", "conll", "--answers", "all")
     content = out.read_text(encoding="utf-8")
     assert not any(line.startswith("#") for line in content.splitlines())  # no comments by default
     blocks = [b for b in content.split("-DOCSTART- -X- O O\n") if b.strip()]
@@ -212,7 +212,7 @@ def test_conll_nested_layers_are_strict_iob2(corpus: Path, tmp_path: Path) -> No
 @pytest.mark.slow
 def test_parquet_loads_in_datasets_with_classlabel_tags(corpus: Path, tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
-    out = export(corpus, tmp_path / "train.parquet", "parquet")
+    out = export(corpus, tmp_path / "train.parquet", "parquet", "--answers", "all")
     ds = datasets.load_dataset("parquet", data_files=str(out), split="train", cache_dir=str(tmp_path / "cache"))
     assert len(ds) == 3
     names = ds.features["ner_tags"].feature.names
@@ -412,6 +412,7 @@ def test_conll_comment_lines_and_hash_tokens(tmp_path: Path) -> None:
     with Store.open(store) as s:
         s.add_documents([Document("h", "تظاهرة #غزة اليوم")])
         s.add_span("h", "a", Span(8, 11, "LOCATION"))
+        s.set_answer("h", "a", "accept")
     out = export(store, tmp_path / "h.conll", "conll")
     assert out.read_text(encoding="utf-8") == "-DOCSTART- -X- O O\n\nتظاهرة\tO\n#\tO\nغزة\tB-LOCATION\nاليوم\tO\n\n"
     [doc] = read_columns(io.StringIO(out.read_text(encoding="utf-8")), columns="last")
@@ -451,7 +452,7 @@ def _parquet_rows(path: Path) -> list[dict[str, object]]:
 def test_spacy_and_parquet_exports_import_back_and_export_identically(
     corpus: Path, tmp_path: Path, fmt: str, read: object
 ) -> None:
-    first = export(corpus, tmp_path / f"first.{fmt}", fmt)
+    first = export(corpus, tmp_path / f"first.{fmt}", fmt, "--answers", "all")
     other = tmp_path / "other.json"
     assert main(["import", str(first), "--store", str(other), "--annotator", "nobody"]) == 0  # by its suffix
     with Store.open(corpus, readonly=True) as a, Store.open(other, readonly=True) as b:
@@ -459,14 +460,14 @@ def test_spacy_and_parquet_exports_import_back_and_export_identically(
             (d.id, d.text, d.meta) for d in b.iter_documents()
         ]
     assert records(other) == records(corpus)  # documents, spans, annotators and answers
-    second = export(other, tmp_path / f"second.{fmt}", fmt)
+    second = export(other, tmp_path / f"second.{fmt}", fmt, "--answers", "all")
     assert callable(read)
     assert read(second) == read(first)
 
 
 @pytest.mark.slow
 def test_parquet_import_reads_the_offset_unit_the_file_was_written_in(corpus: Path, tmp_path: Path) -> None:
-    first = export(corpus, tmp_path / "utf16.parquet", "parquet", "--offsets", "utf16")
+    first = export(corpus, tmp_path / "utf16.parquet", "parquet", "--offsets", "utf16", "--answers", "all")
     other = tmp_path / "other.json"
     assert main(["import", str(first), "--store", str(other)]) == 0
     assert records(other) == records(corpus)  # T1 has an emoji: code points would be off by one after it
