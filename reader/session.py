@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from annotations import history
+from annotations.errors import UserError
 from annotations.history import (
     Action,
     AddSpan,
@@ -221,9 +222,29 @@ class Session:
 
     # -- the one write path: an action and its undo step, journaled together --------------------------
     def _do(self, action: Action, doc_id: str | None = None) -> bool:
+        """One key, one journal frame: the action, its undo step and the time spent on the document
+        so far are written together, so leaving the document afterwards writes nothing more (a
+        second write that failed on a full disk made a done action look undone). If the store
+        refuses, the session shows what the store holds."""
         doc_id = doc_id or self.doc_id
-        changed = self.store.update(doc_id, self.annotator, lambda record: history.do(record, action))
+        now = time.monotonic()
+        spent = min(now - self._opened_at, 1800.0) if doc_id == self.doc_id else 0.0
+
+        def change(record: Annotation) -> bool:
+            if not history.do(record, action):
+                return False
+            if spent > 0.5:
+                record.seconds_spent += spent
+            return True
+
+        try:
+            changed = self.store.update(doc_id, self.annotator, change)
+        except UserError:
+            self._resync(doc_id)
+            raise
         if changed:
+            if spent > 0.5:
+                self._opened_at = now
             self._undo_trail.append(doc_id)
             self._redo_trail.clear()
             self._changed(doc_id)
@@ -231,6 +252,10 @@ class Session:
 
     def _changed(self, doc_id: str) -> None:
         self.touched.add(doc_id)
+        self._resync(doc_id)
+
+    def _resync(self, doc_id: str) -> None:
+        """Show what the store holds for a document (after a change, or a refused one)."""
         self._pending.pop(doc_id, None)
         annotation = self.annotation(doc_id)
         self._set_answer(doc_id, annotation.answer if annotation else None)

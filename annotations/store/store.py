@@ -1701,6 +1701,8 @@ class Store:
             with self._append, self._state:
                 if self._jfd is not None and self._jseq == seq and os.fstat(self._jfd).st_size == self._jpos:
                     os.ftruncate(self._jfd, start)
+                    with contextlib.suppress(OSError):
+                        os.fsync(self._jfd)  # the frame taken back stays taken back
                     self._jpos, self._jline, self._jcount = start, self._jline - 1, self._jcount - 1
                     if old_rec is None:
                         self._overlay.pop((annotator, doc_id), None)
