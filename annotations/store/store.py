@@ -158,6 +158,7 @@ class Store:
         self._jpos = 0  # bytes read (and applied) so far
         self._jline = 1  # lines read so far
         self._jcount = 0  # entries in the segment
+        self._jprev: int | None = None  # the CRC the next frame chains from (None: an unchained segment)
         self._next_ready = False  # the next segment's header is written ahead (PATH.journal.next)
         self._old_fds: list[int] = []
         self._owner: OwnerLock | None = None
@@ -391,8 +392,8 @@ class Store:
     def _journal_damage(self, exc: jr.JournalDamage, p: Path) -> StoreError:
         return StoreError(
             f"journal line {exc.line} is corrupt ({exc.reason}). The actions from that line on cannot be "
-            "trusted: restore the journal from a backup, or, to give up the actions it records, move "
-            "it aside (the store then opens as it was last saved)",
+            "trusted: restore the journal from a backup, or, to give up the actions it records, replace it "
+            f"with the word discard (`echo discard > {p}`; the store then opens as it was last saved)",
             path=str(p),
         )
 
@@ -412,6 +413,8 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot read the journal: {os_reason(exc)}", path=str(p)) from exc
             seq = (contents.header or {}).get("seq") if contents is not None else None
+            if contents is not None and contents.discarded:
+                seq = n  # given up on purpose: no actions
             if seq != n or n < expected:
                 if not settled:
                     raise _Retry
@@ -433,23 +436,31 @@ class Store:
                 raise _Retry from None
             raise StoreError(
                 "the journal is missing: the actions since the store was last saved are lost. Restore it "
-                "from a backup; to open the store as it was last saved, create an empty journal file "
-                f"(`touch {active}`)",
+                "from a backup; to open the store as it was last saved, giving them up, create the journal "
+                f"holding the word discard (`echo discard > {active}`)",
                 path=str(active),
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot read the journal: {os_reason(exc)}", path=str(path)) from exc
         try:
             raw = _read_all(fd)
-            try:
-                entries, end = jr.parse_complete(raw, 1)
-            except jr.JournalDamage as exc:
-                raise self._journal_damage(exc, path) from None
-            if not entries:  # an empty file: the user gave up what it held
+            if raw.strip() == jr.DISCARD:  # the user gave up what it held
                 loaded.stale_active = True
                 loaded.active_seq = expected
                 os.close(fd)
                 return
+            try:
+                entries, end, prev = jr.parse_complete(raw, 1, None)
+            except jr.JournalDamage as exc:
+                raise self._journal_damage(exc, path) from None
+            if not entries:
+                raise StoreError(
+                    f"the journal is {'empty' if not raw else 'cut inside its first line'} (it always starts with a "
+                    "header line: it was truncated or overwritten), so the actions since the store was last saved "
+                    "are lost. Restore it from a backup; to open the store as it was last saved, giving them up, "
+                    f"write the word discard into it (`echo discard > {path}`)",
+                    path=str(path),
+                )
             head, entries = entries[0], entries[1:]
             seq = head.get("seq") if head.get("op") == "journal" else None
             if not isinstance(seq, int):
@@ -470,6 +481,7 @@ class Store:
             raise
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, seq
         self._jpos, self._jline, self._jcount = end, len(entries) + 2, len(entries)
+        self._jprev = prev
 
     def _older_manifest(self, seq: int, settled: bool) -> None:
         if not settled:
@@ -569,6 +581,9 @@ class Store:
             self._open_journal(1)
         else:
             self._open_journal()  # writable from here on
+            if self._jprev is None and not self._jcount:  # an empty segment of the unchained form
+                jr.create(self.journal_path, self._jseq)
+                self._open_journal()
 
     def _settle_journal(self, loaded: _Loaded) -> None:
         if loaded.interrupted_rotation:
@@ -578,6 +593,9 @@ class Store:
         self._close_journal()
         self._open_journal(loaded.active_seq)
         self._catch_up(None, locked=True)
+        if self._jprev is None:  # a segment written before frames were chained: new actions go to a chained one
+            self._rotate()
+            self._want_fold()
 
     def _open_journal(self, seq: int | None = None) -> None:
         """Follow the active segment from its start (its header) on. Its number is read from its
@@ -587,15 +605,16 @@ class Store:
         raw = os.pread(fd, 1 << 16, 0)
         end = raw.find(b"\n") + 1
         try:
-            head = jr.decode_entry(raw[: end - 1]) if end else {}
+            head, crc = jr.decode_frame(raw[: end - 1], None) if end else ({}, 0)
         except ValueError:
-            head = {}
+            head, crc = {}, 0
         found = head.get("seq")
         if not isinstance(found, int):
             os.close(fd)
             raise StoreError("journal line 1 is corrupt (no header)", path=str(self.journal_path))
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, found
         self._jpos, self._jline, self._jcount = end, 2, 0
+        self._jprev = jr.chain_start(head, crc)
 
     def _close_journal(self) -> None:
         if self._jfd is not None:
@@ -678,11 +697,12 @@ class Store:
             return
         raw = os.pread(fd, size - self._jpos, self._jpos)
         try:
-            entries, used = jr.parse_complete(raw, self._jline)
+            entries, used, prev = jr.parse_complete(raw, self._jline, self._jprev)
         except jr.JournalDamage as exc:
             raise self._journal_damage(exc, self.journal_path) from None
         for i, entry in enumerate(entries):
             self._apply(entry, self._jseq, self.journal_path, self._jline + i, changes)
+        self._jprev = prev
         self._jpos += used
         self._jline += len(entries)
         self._jcount += len(entries)
@@ -701,10 +721,10 @@ class Store:
         head = os.pread(fd, 1 << 16, 0)
         end = head.find(b"\n") + 1
         try:
-            entries, _ = jr.parse_complete(head[:end], 1)
+            entries, _, prev = jr.parse_complete(head[:end], 1, None)
             seq = entries[0]["seq"] if entries and entries[0].get("op") == "journal" else None
         except jr.JournalDamage:
-            seq = None
+            seq, prev = None, None
         if not isinstance(seq, int):
             os.close(fd)
             return
@@ -726,6 +746,7 @@ class Store:
         self._close_journal()
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, seq
         self._jpos, self._jline, self._jcount = end, 2, 0
+        self._jprev = prev
         self._next_ready = False
         if not self.readonly:
             self._want_fold()
@@ -1553,7 +1574,7 @@ class Store:
         fd = self._jfd
         if fd is None:
             raise StoreError("the store has no journal (import documents first)", path=str(self.journal_path))
-        data = jr.encode_entry(entry)
+        data, crc = jr.encode_frame(entry, self._jprev)
         try:
             written = os.write(fd, data)
             while written < len(data):
@@ -1565,6 +1586,8 @@ class Store:
         self._jpos += len(data)
         self._jline += 1
         self._jcount += 1
+        if self._jprev is not None:
+            self._jprev = crc
         return os.dup(fd)  # for the fsync after PATH.lock is released (the segment may change meanwhile)
 
     def _prepare(self) -> None:
@@ -1616,10 +1639,10 @@ class Store:
                 return False
             work.updated = now
             new = work.to_dict()
-            start = self._jpos
+            start, prev = self._jpos, self._jprev
             fd = self._write_entry({"op": "ann", "rec": new})
             self._overlay[(annotator, doc_id)] = (self._jseq, new)
-        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
+        self._sync_or_take_back(fd, (start, prev), self._jseq, annotator, doc_id, old_rec)
         return True
 
     def update(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
@@ -1685,16 +1708,24 @@ class Store:
                 return False
             self._seal_if_full()
             old_rec = self._overlay.get((annotator, doc_id))
-            start = self._jpos
+            start, prev = self._jpos, self._jprev
             fd = self._write_entry({"op": "ann", "rec": wanted})
             self._overlay[(annotator, doc_id)] = (self._jseq, wanted)
-        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
+        self._sync_or_take_back(fd, (start, prev), self._jseq, annotator, doc_id, old_rec)
         return True
 
     def _sync_or_take_back(
-        self, fd: int, start: int, seq: int, annotator: str, doc_id: str, old_rec: tuple[int, Record] | None
+        self,
+        fd: int,
+        before: tuple[int, int | None],
+        seq: int,
+        annotator: str,
+        doc_id: str,
+        old_rec: tuple[int, Record] | None,
     ) -> None:
-        """fsync an appended record; if that fails and nobody appended after it, take it back."""
+        """fsync an appended record; if that fails and nobody appended after it, take it back
+        (``before``: the segment's length and chain before the append)."""
+        start, prev = before
         try:
             self._sync(fd)
         except StoreError:
@@ -1704,6 +1735,7 @@ class Store:
                     with contextlib.suppress(OSError):
                         os.fsync(self._jfd)  # the frame taken back stays taken back
                     self._jpos, self._jline, self._jcount = start, self._jline - 1, self._jcount - 1
+                    self._jprev = prev
                     if old_rec is None:
                         self._overlay.pop((annotator, doc_id), None)
                     else:
