@@ -432,6 +432,12 @@ class Store:
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
+            if not self._manifest.documents and not sealed:
+                # a store of no documents (a first import was killed before its commit): no action
+                # can have been made on it, so there is nothing a journal could hold
+                loaded.stale_active = True
+                loaded.active_seq = expected
+                return
             if not settled:
                 raise _Retry from None
             raise StoreError(
@@ -1201,15 +1207,64 @@ class Store:
         result = ImportResult()
         with self._state:
             self._catch_up(None, locked=False)  # another process may have committed meanwhile
-        m = self._manifest
-        now = time.time()
+        created = not self._exists
+        if created:
+            self._create()
         try:
-            if not self._exists:
-                self.shards_dir.mkdir(exist_ok=True)
+            self._import_into(items, on_progress, result)
+        except BaseException:
+            if created:
+                self._uncreate()
+            raise
+        if created and not self._manifest.documents:
+            self._uncreate()  # nothing to import: no store either
+        return result
+
+    def _create(self) -> None:
+        """A new store's files, the main file first: a store of no documents. A kill at any moment of
+        the first import then leaves either nothing or a store that opens (its unreferenced files are
+        recovered as after any killed import), and the import run again completes it. Then the journal:
+        a store of no documents without one is recovered too (no action can have been made on it)."""
+        try:
+            self._manifest.write(self.path)
+            with self._state:
+                self._manifest_key = _stat_key(self.path)
+                self._exists = True
+            self.shards_dir.mkdir(exist_ok=True)
+            jr.create(self.journal_path, self._manifest.folded_seq + 1)
+            self._open_journal(self._manifest.folded_seq + 1)
         except OSError as exc:
+            self._uncreate()
             raise StoreError(
                 f"cannot write the store: {os_reason(exc)}; nothing was imported", path=str(self.path)
             ) from exc
+
+    def _uncreate(self) -> None:
+        """Remove what a first import that failed (bad input, a full disk) made: the store stays absent.
+        We hold the commit lock, and a store of no documents has no actions: nobody else wrote here."""
+        if self._manifest.documents or self._jcount:
+            return
+        self._close_journal()
+        for p in (self.path, self.journal_path, self.texts_path):
+            with contextlib.suppress(OSError):
+                if p != self.texts_path or p.stat().st_size == 0:
+                    p.unlink()
+        with contextlib.suppress(OSError):
+            self.shards_dir.rmdir()  # only if empty: an aborted import removed its shard files
+        with contextlib.suppress(OSError):
+            fsync_dir(self.path.parent)
+        with self._state:
+            self._exists = False
+            self._manifest_key = (0, 0, 0)
+
+    def _import_into(
+        self,
+        items: Iterable[tuple[Document, Sequence[ImportedAnnotation]]],
+        on_progress: Callable[[int], None] | None,
+        result: ImportResult,
+    ) -> ImportResult:
+        m = self._manifest
+        now = time.time()
         staging = _Staging(self, m.generation + 1)
         new_ids: list[str] = []
         new_pos: dict[str, int] = {}
