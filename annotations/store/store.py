@@ -65,7 +65,7 @@ from annotations.gold import is_gold
 from annotations.model import Annotation, Document, Span
 from annotations.store import folding
 from annotations.store import journal as jr
-from annotations.store.atomic import fsync_dir
+from annotations.store.atomic import fsync_dir, remove_stale_temps
 from annotations.store.index import DocIndex, IndexDamage
 from annotations.store.legacy import load_legacy
 from annotations.store.lock import FileLock, OwnerLock, os_reason
@@ -642,6 +642,8 @@ class Store:
         except (ManifestDamage, OldFormat, ValueError):
             return
         keep = {row.file for row in m.shards} | {m.ids_file, m.order_file}
+        for name in (self.path.name, self.journal_path.name, jr.next_path(self.journal_path).name):
+            remove_stale_temps(self.path.parent, name)  # a killed writer's half-written replacements
         with contextlib.suppress(OSError):
             for p in self.shards_dir.iterdir():
                 if p.name not in keep:

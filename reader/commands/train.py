@@ -9,7 +9,9 @@ is printed and stored in the model directory; `reader suggest --model DIR` uses 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,9 +19,9 @@ from annotations.errors import UserError
 from annotations.labels import LabelSchema
 from annotations.paths import default_store_path
 from annotations.store import Store
+from annotations.store.atomic import owned_prefix, remove_stale_temps
 from annotations.suggest.entities import Gazetteer
 from annotations.tagger.backends import BACKENDS
-from annotations.tagger.crf import scratch_dir
 from annotations.tagger.modeldir import ModelInfo, write_model
 from annotations.tagger.training import data_hash, select_examples, train_and_evaluate
 from reader.text.sanitize import terminal_safe
@@ -74,6 +76,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--eval-share must be between 0 and 1, got {args.eval_share}")
     out = Path(args.out) if args.out else default_out(store_path)
     name = args.name or out.name
+    # the scratch files go beside the model (not in /tmp, where a killed run left them for ever); a
+    # killed run's are removed by the next
+    parent = Path(os.path.realpath(out)).parent
+    if not parent.is_dir():
+        raise UserError(f"the directory {parent} does not exist", path=str(out))
+    remove_stale_temps(parent, out.name)
     # names given as features: their labels need not be the schema's (gaz=B-<label> is a feature)
     gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
 
@@ -96,7 +104,11 @@ def run(args: argparse.Namespace) -> int:
         _say(f"warning: fewer than {RARE} examples of {', '.join(rare)}: the model will rarely suggest them")
 
     started = time.perf_counter()
-    with scratch_dir() as tmp:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=owned_prefix(out.name), suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UserError(f"cannot write in {parent}: {exc.strerror or exc}", path=str(out)) from None
+    with scratch as tmp:
         final, report = train_and_evaluate(
             args.backend,
             examples,
