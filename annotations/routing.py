@@ -32,6 +32,7 @@ import hashlib
 import math
 import secrets
 import tomllib
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,14 +63,21 @@ class RoutingPolicy:
             raise UserError(f"agreement_share must be a number from 0 to 1, got {share!r}")
         if not isinstance(self.seed, str):
             raise UserError(f"seed must be a string, got {self.seed!r}")
+        _check_text("seed", self.seed)
         if not isinstance(self.blind, bool):
             raise UserError(f"blind must be true or false, got {self.blind!r}")
         for name in self.team:
             if not isinstance(name, str):
                 raise UserError(f"team members must be names (strings), got {name!r}")
             check_annotator_name(name)
+            _check_text("a team member's name", name)
         if len(set(self.team)) != len(self.team):
             raise UserError("team lists an annotator twice")
+
+
+def _check_text(what: str, s: str) -> None:
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in s):
+        raise UserError(f"{what} holds a lone surrogate (not Unicode text): {s!r}")
 
 
 def new_policy(
@@ -183,13 +191,54 @@ def policy_from_toml(text: str, *, source: str | None = None) -> RoutingPolicy:
     return policy_from_dict(table, source=source)
 
 
+def read_policy_file(path: Path, *, remove_hint: bool = True) -> RoutingPolicy | None:
+    """The policy in the TOML file at ``path`` (None if there is none). A file that cannot be read or
+    is not UTF-8 is a UserError naming the file, the offending byte and how to recover."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UserError(f"cannot read the routing policy: {exc.strerror or exc}", path=str(path)) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a BOM some editors write
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        fix = (
+            "remove it with `reader team --remove` and set the policy again (`reader team --overlap N ...`), "
+            "or save it as UTF-8 in a text editor"
+            if remove_hint
+            else "save it as UTF-8 in a text editor"
+        )
+        raise UserError(
+            f"the routing policy is not UTF-8 text (byte 0x{raw[exc.start]:02X} at line {line}, byte offset "
+            f"{exc.start}): {fix}",
+            path=str(path),
+        ) from None
+    return policy_from_toml(text, source=str(path))
+
+
+# bidi controls: shown as escapes, never written raw (they reorder what a terminal or editor shows)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _needs_escape(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn") or ch in _BIDI
+
+
 def _toml_string(s: str) -> str:
+    """A TOML basic string; every control character (C0, DEL, C1), format character (bidi controls,
+    zero-width marks), line or paragraph separator and unassigned code point is written as an escape,
+    so the file shows nothing a terminal or editor would act on."""
     out = ['"']
     for ch in s:
         if ch in '"\\':
             out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
+        elif _needs_escape(ch):
+            code = ord(ch)
+            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
         else:
             out.append(ch)
     out.append('"')

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotations.errors import UserError
-from annotations.routing import RoutingPolicy, capacity, may_claim, policy_from_toml, policy_path
+from annotations.routing import RoutingPolicy, capacity, may_claim, policy_path, read_policy_file
 from annotations.store import Store
 
 # Store.claim takes a whole number; the agreement sample of a policy without a team has no limit.
@@ -24,14 +24,7 @@ UNLIMITED = 2**31 - 1
 
 def load_policy(store_path: Path) -> RoutingPolicy | None:
     """The routing policy beside a store (``STORE.routing.toml``), or None if it has none."""
-    path = policy_path(store_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the routing policy: {exc}", path=str(path)) from None
-    return policy_from_toml(text, source=str(path))
+    return read_policy_file(policy_path(store_path))
 
 
 def _stat_key(path: Path) -> tuple[int, int, int] | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from annotations import history
+from annotations.errors import UserError
 from annotations.history import (
     Action,
     AddSpan,
@@ -260,9 +261,17 @@ class Session:
 
     # -- the one write path: an action and its undo step, journaled together --------------------------
     def _do(self, action: Action, doc_id: str | None = None) -> bool:
+        """One key, one journal frame: the action, its undo step and the time spent on the document
+        so far are written together, so leaving the document afterwards writes nothing more (a
+        second write that failed on a full disk made a done action look undone). If the store
+        refuses, the session shows what the store holds."""
         doc_id = doc_id or self.doc_id
         change = self._with_time(doc_id, lambda record: history.do(record, action))
-        changed = self.store.update(doc_id, self.annotator, change)
+        try:
+            changed = self.store.update(doc_id, self.annotator, change)
+        except UserError:
+            self._resync(doc_id)
+            raise
         if changed:
             self._undo_trail.append(doc_id)
             self._redo_trail.clear()
@@ -271,6 +280,10 @@ class Session:
 
     def _changed(self, doc_id: str) -> None:
         self.touched.add(doc_id)
+        self._resync(doc_id)
+
+    def _resync(self, doc_id: str) -> None:
+        """Show what the store holds for a document (after a change, or a refused one)."""
         self._pending.pop(doc_id, None)
         annotation = self.annotation(doc_id)
         self._set_answer(doc_id, annotation.answer if annotation else None)

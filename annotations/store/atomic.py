@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,51 @@ def fsync_dir(directory: str | os.PathLike[str]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def owned_prefix(target_name: str) -> str:
+    """The name prefix of a temporary file or directory this process makes beside ``target_name``:
+    ``.NAME.PID.`` -- so a later run can tell whether its writer is still alive."""
+    return f".{target_name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
+def remove_stale_temps(directory: Path, target_name: str) -> list[Path]:
+    """Remove the temporary files and directories (``.NAME.PID.*.tmp``, see :func:`owned_prefix`, and
+    ``.NAME.tmp-PID``, see :func:`temp_path`) that a killed writer of ``target_name`` left in
+    ``directory``; those of a live process stay."""
+    removed: list[Path] = []
+    prefix = f".{target_name}."
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        rest = p.name[len(prefix) :] if p.name.startswith(prefix) else ""
+        if rest.startswith("tmp-"):
+            pid = rest[4:]
+        elif rest.endswith(".tmp") and "." in rest:
+            pid = rest.split(".", 1)[0]
+        else:
+            continue
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            removed.append(p)
+    return removed
 
 
 def temp_path(path: Path) -> Path:

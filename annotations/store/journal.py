@@ -1,10 +1,16 @@
 """The journal: the actions since the main file was last written, one checksummed line each.
 
-Every line is ``{"e":PAYLOAD,"c":"CRC"}`` where ``CRC`` is the CRC-32 (8 hex digits) of the exact
-bytes of ``PAYLOAD``, a JSON object. The first line is a header, ``{"op":"journal","seq":S}``: the
-segment's number (format 2 wrote ``"g"``, the generation of the main file). So:
+Every line is ``{"e":PAYLOAD,"c":"CRC"}`` where ``CRC`` is a CRC-32 (8 hex digits) of the exact
+bytes of ``PAYLOAD``, a JSON object. The first line is a header, ``{"op":"journal","seq":S,"chain":1}``:
+the segment's number (format 2 wrote ``"g"``, the generation of the main file); its CRC is that of
+its payload alone. With ``"chain":1`` the frames are chained: each later line's CRC is computed
+starting from the previous line's CRC (``zlib.crc32(payload, previous)``), so each line vouches for
+every line before it. So:
 
 * a line altered on disk that still parses as JSON fails its checksum and is reported (line number);
+* a whole line removed, or lines swapped or repeated, breaks the chain at the next line: reported;
+* an empty segment is damage (a segment always starts with its header); a segment the user gives up
+  on purpose holds the single word ``discard`` (:data:`DISCARD`);
 * a torn last line (no end of line: a kill in the middle of an append, whose call never returned)
   is not an entry, and is cut off by the next append;
 * any other bad line is damage: reading stops with :class:`JournalDamage`, nothing is dropped.
@@ -16,6 +22,8 @@ fold can absorb it while appends go on.
 
 Format-1 stores wrote lines ``{"g":G,"op":"ann","rec":{...}}`` without header or checksum; they are
 read (``legacy=True``) so an old store opens, and replaced by the new form at its first write.
+Segments written before the chain (a header without ``"chain"``) are read as they are, each line
+checked on its own; a writable open seals such an active segment, so new actions go to a chained one.
 """
 
 from __future__ import annotations
@@ -40,19 +48,51 @@ class JournalDamage(Exception):
         self.reason = reason
 
 
-def encode_entry(entry: dict[str, Any]) -> bytes:
+CHAIN = 1  # the header's "chain": how later frames' checksums are linked (absent: not linked)
+DISCARD = b"discard"  # what a segment given up on purpose holds
+
+
+def _crc(payload: bytes, prev: int | None) -> int:
+    return zlib.crc32(payload) if prev is None else zlib.crc32(payload, prev)
+
+
+def encode_frame(entry: dict[str, Any], prev: int | None) -> tuple[bytes, int]:
+    """One journal line for ``entry`` and its CRC; ``prev`` is the previous line's CRC in a chained
+    segment (None: a header, or a segment without a chain)."""
     payload = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b'{"e":' + payload + b',"c":"' + f"{zlib.crc32(payload):08x}".encode() + b'"}\n'
+    crc = _crc(payload, prev)
+    return b'{"e":' + payload + b',"c":"' + f"{crc:08x}".encode() + b'"}\n', crc
+
+
+def encode_entry(entry: dict[str, Any]) -> bytes:
+    """A line checked on its own (a header, or a segment without a chain)."""
+    return encode_frame(entry, None)[0]
 
 
 def decode_entry(line: bytes) -> dict[str, Any]:
-    """One journal line (without its end of line) -> its entry; ValueError if damaged."""
+    """One journal line checked on its own (without its end of line) -> its entry; ValueError if damaged."""
+    return decode_frame(line, None)[0]
+
+
+def chain_start(head: dict[str, Any], crc: int) -> int | None:
+    """What the line after a segment's header chains from: its CRC, or None for an unchained segment."""
+    return crc if head.get("chain") == CHAIN else None
+
+
+def decode_frame(line: bytes, prev: int | None) -> tuple[dict[str, Any], int]:
+    """One journal line (without its end of line) -> its entry and CRC; ValueError if damaged. ``prev``:
+    the previous line's CRC in a chained segment."""
     if not line.startswith(_PREFIX) or len(line) < len(_PREFIX) + _SUFFIX_LEN:
         raise ValueError("not a journal entry")
     payload, tail = line[len(_PREFIX) : -_SUFFIX_LEN], line[-_SUFFIX_LEN:]
     if not (tail.startswith(b',"c":"') and tail.endswith(b'"}')):
         raise ValueError("not a journal entry")
-    if tail[6:14] != f"{zlib.crc32(payload):08x}".encode():
+    crc = _crc(payload, prev)
+    if tail[6:14] != f"{crc:08x}".encode():
+        if prev is not None:
+            raise ValueError(
+                "checksum mismatch (the line was changed or damaged, or a line before it was removed or moved)"
+            )
         raise ValueError("checksum mismatch (the line was changed or damaged)")
     try:
         entry = json.loads(payload.decode("utf-8"))
@@ -60,7 +100,7 @@ def decode_entry(line: bytes) -> dict[str, Any]:
         raise ValueError("not UTF-8") from exc
     if not isinstance(entry, dict) or not isinstance(entry.get("op"), str):
         raise ValueError("entry without an operation")
-    return entry
+    return entry, crc
 
 
 @dataclass(slots=True)
@@ -69,6 +109,7 @@ class JournalContents:
     entries: list[dict[str, Any]] = field(default_factory=list)
     torn_tail: int = 0  # bytes of an unfinished last line (a killed append)
     legacy: bool = False
+    discarded: bool = False  # the segment holds DISCARD: its actions were given up on purpose
 
 
 def read_journal(path: Path, *, legacy: bool = False) -> JournalContents | None:
@@ -83,17 +124,25 @@ def read_journal(path: Path, *, legacy: bool = False) -> JournalContents | None:
     out = JournalContents(None, torn_tail=len(tail), legacy=legacy)
     if legacy:
         return _read_legacy(lines, tail, out)
+    if raw.strip() == DISCARD:
+        out.discarded, out.torn_tail = True, 0
+        return out
+    if not raw:
+        raise JournalDamage(1, "the segment is empty (it was truncated: a segment always starts with its header)")
+    prev: int | None = None
     for n, line in enumerate(lines, 1):
         try:
-            entry = decode_entry(line)
+            entry, crc = decode_frame(line, prev)
         except ValueError as exc:
             raise JournalDamage(n, str(exc)) from None
         if n == 1:
             if entry.get("op") != "journal" or not isinstance(entry.get("seq", entry.get("g")), int):
                 raise JournalDamage(1, "no journal header")
             out.header = entry
+            prev = chain_start(entry, crc)
         else:
             out.entries.append(entry)
+            prev = crc if prev is not None else None
     if out.header is None and tail:
         out.torn_tail = len(raw)
     return out
@@ -128,7 +177,7 @@ def _read_legacy(lines: list[bytes], tail: bytes, out: JournalContents) -> Journ
 
 
 def header(seq: int) -> dict[str, Any]:
-    return {"op": "journal", "seq": seq}
+    return {"op": "journal", "seq": seq, "chain": CHAIN}
 
 
 def segment_path(active: Path, seq: int) -> Path:
@@ -187,16 +236,19 @@ def finish_rotation(active: Path) -> bool:
     return True
 
 
-def parse_complete(raw: bytes, first_line: int) -> tuple[list[dict[str, Any]], int]:
+def parse_complete(raw: bytes, first_line: int, prev: int | None) -> tuple[list[dict[str, Any]], int, int | None]:
     """The entries of the complete lines of ``raw`` (a piece of a journal starting at a line boundary,
-    line ``first_line``) and the number of bytes they take; an unfinished last line is left for later.
-    Raises JournalDamage for a bad complete line."""
+    line ``first_line``), the number of bytes they take and the chain's CRC after them; an unfinished
+    last line is left for later. ``prev``: the CRC the next line chains from (None: unchained; from
+    line 1, the header says). Raises JournalDamage for a bad complete line."""
     end = raw.rfind(b"\n") + 1
     entries = []
     if end:
         for n, line in enumerate(raw[: end - 1].split(b"\n"), first_line):
             try:
-                entries.append(decode_entry(line))
+                entry, crc = decode_frame(line, None if n == 1 else prev)
             except ValueError as exc:
                 raise JournalDamage(n, str(exc)) from None
-    return entries, end
+            entries.append(entry)
+            prev = chain_start(entry, crc) if n == 1 else (crc if prev is not None else None)
+    return entries, end, prev

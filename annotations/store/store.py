@@ -66,7 +66,7 @@ from annotations.gold import is_gold
 from annotations.model import Annotation, Document, Span
 from annotations.store import folding
 from annotations.store import journal as jr
-from annotations.store.atomic import fsync_dir
+from annotations.store.atomic import fsync_dir, remove_stale_temps
 from annotations.store.index import DocIndex, IndexDamage
 from annotations.store.legacy import load_legacy
 from annotations.store.lock import FileLock, OwnerLock, os_reason
@@ -159,6 +159,7 @@ class Store:
         self._jpos = 0  # bytes read (and applied) so far
         self._jline = 1  # lines read so far
         self._jcount = 0  # entries in the segment
+        self._jprev: int | None = None  # the CRC the next frame chains from (None: an unchained segment)
         self._next_ready = False  # the next segment's header is written ahead (PATH.journal.next)
         self._old_fds: list[int] = []
         self._owner: OwnerLock | None = None
@@ -392,8 +393,8 @@ class Store:
     def _journal_damage(self, exc: jr.JournalDamage, p: Path) -> StoreError:
         return StoreError(
             f"journal line {exc.line} is corrupt ({exc.reason}). The actions from that line on cannot be "
-            "trusted: restore the journal from a backup, or, to give up the actions it records, move "
-            "it aside (the store then opens as it was last saved)",
+            "trusted: restore the journal from a backup, or, to give up the actions it records, replace it "
+            f"with the word discard (`echo discard > {p}`; the store then opens as it was last saved)",
             path=str(p),
         )
 
@@ -413,6 +414,8 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot read the journal: {os_reason(exc)}", path=str(p)) from exc
             seq = (contents.header or {}).get("seq") if contents is not None else None
+            if contents is not None and contents.discarded:
+                seq = n  # given up on purpose: no actions
             if seq != n or n < expected:
                 if not settled:
                     raise _Retry
@@ -430,27 +433,41 @@ class Store:
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
+            if not self._manifest.documents and not sealed:
+                # a store of no documents (a first import was killed before its commit): no action
+                # can have been made on it, so there is nothing a journal could hold
+                loaded.stale_active = True
+                loaded.active_seq = expected
+                return
             if not settled:
                 raise _Retry from None
             raise StoreError(
                 "the journal is missing: the actions since the store was last saved are lost. Restore it "
-                "from a backup; to open the store as it was last saved, create an empty journal file "
-                f"(`touch {active}`)",
+                "from a backup; to open the store as it was last saved, giving them up, create the journal "
+                f"holding the word discard (`echo discard > {active}`)",
                 path=str(active),
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot read the journal: {os_reason(exc)}", path=str(path)) from exc
         try:
             raw = _read_all(fd)
-            try:
-                entries, end = jr.parse_complete(raw, 1)
-            except jr.JournalDamage as exc:
-                raise self._journal_damage(exc, path) from None
-            if not entries:  # an empty file: the user gave up what it held
+            if raw.strip() == jr.DISCARD:  # the user gave up what it held
                 loaded.stale_active = True
                 loaded.active_seq = expected
                 os.close(fd)
                 return
+            try:
+                entries, end, prev = jr.parse_complete(raw, 1, None)
+            except jr.JournalDamage as exc:
+                raise self._journal_damage(exc, path) from None
+            if not entries:
+                raise StoreError(
+                    f"the journal is {'empty' if not raw else 'cut inside its first line'} (it always starts with a "
+                    "header line: it was truncated or overwritten), so the actions since the store was last saved "
+                    "are lost. Restore it from a backup; to open the store as it was last saved, giving them up, "
+                    f"write the word discard into it (`echo discard > {path}`)",
+                    path=str(path),
+                )
             head, entries = entries[0], entries[1:]
             seq = head.get("seq") if head.get("op") == "journal" else None
             if not isinstance(seq, int):
@@ -471,6 +488,7 @@ class Store:
             raise
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, seq
         self._jpos, self._jline, self._jcount = end, len(entries) + 2, len(entries)
+        self._jprev = prev
 
     def _older_manifest(self, seq: int, settled: bool) -> None:
         if not settled:
@@ -570,6 +588,9 @@ class Store:
             self._open_journal(1)
         else:
             self._open_journal()  # writable from here on
+            if self._jprev is None and not self._jcount:  # an empty segment of the unchained form
+                jr.create(self.journal_path, self._jseq)
+                self._open_journal()
 
     def _settle_journal(self, loaded: _Loaded) -> None:
         if loaded.interrupted_rotation:
@@ -579,6 +600,9 @@ class Store:
         self._close_journal()
         self._open_journal(loaded.active_seq)
         self._catch_up(None, locked=True)
+        if self._jprev is None:  # a segment written before frames were chained: new actions go to a chained one
+            self._rotate()
+            self._want_fold()
 
     def _open_journal(self, seq: int | None = None) -> None:
         """Follow the active segment from its start (its header) on. Its number is read from its
@@ -588,15 +612,16 @@ class Store:
         raw = os.pread(fd, 1 << 16, 0)
         end = raw.find(b"\n") + 1
         try:
-            head = jr.decode_entry(raw[: end - 1]) if end else {}
+            head, crc = jr.decode_frame(raw[: end - 1], None) if end else ({}, 0)
         except ValueError:
-            head = {}
+            head, crc = {}, 0
         found = head.get("seq")
         if not isinstance(found, int):
             os.close(fd)
             raise StoreError("journal line 1 is corrupt (no header)", path=str(self.journal_path))
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, found
         self._jpos, self._jline, self._jcount = end, 2, 0
+        self._jprev = jr.chain_start(head, crc)
 
     def _close_journal(self) -> None:
         if self._jfd is not None:
@@ -618,6 +643,8 @@ class Store:
         except (ManifestDamage, OldFormat, ValueError):
             return
         keep = {row.file for row in m.shards} | {m.ids_file, m.order_file}
+        for name in (self.path.name, self.journal_path.name, jr.next_path(self.journal_path).name):
+            remove_stale_temps(self.path.parent, name)  # a killed writer's half-written replacements
         with contextlib.suppress(OSError):
             for p in self.shards_dir.iterdir():
                 if p.name not in keep:
@@ -679,11 +706,12 @@ class Store:
             return
         raw = os.pread(fd, size - self._jpos, self._jpos)
         try:
-            entries, used = jr.parse_complete(raw, self._jline)
+            entries, used, prev = jr.parse_complete(raw, self._jline, self._jprev)
         except jr.JournalDamage as exc:
             raise self._journal_damage(exc, self.journal_path) from None
         for i, entry in enumerate(entries):
             self._apply(entry, self._jseq, self.journal_path, self._jline + i, changes)
+        self._jprev = prev
         self._jpos += used
         self._jline += len(entries)
         self._jcount += len(entries)
@@ -702,10 +730,10 @@ class Store:
         head = os.pread(fd, 1 << 16, 0)
         end = head.find(b"\n") + 1
         try:
-            entries, _ = jr.parse_complete(head[:end], 1)
+            entries, _, prev = jr.parse_complete(head[:end], 1, None)
             seq = entries[0]["seq"] if entries and entries[0].get("op") == "journal" else None
         except jr.JournalDamage:
-            seq = None
+            seq, prev = None, None
         if not isinstance(seq, int):
             os.close(fd)
             return
@@ -727,6 +755,7 @@ class Store:
         self._close_journal()
         self._jfd, self._jino, self._jseq = fd, os.fstat(fd).st_ino, seq
         self._jpos, self._jline, self._jcount = end, 2, 0
+        self._jprev = prev
         self._next_ready = False
         if not self.readonly:
             self._want_fold()
@@ -1181,15 +1210,64 @@ class Store:
         result = ImportResult()
         with self._state:
             self._catch_up(None, locked=False)  # another process may have committed meanwhile
-        m = self._manifest
-        now = time.time()
+        created = not self._exists
+        if created:
+            self._create()
         try:
-            if not self._exists:
-                self.shards_dir.mkdir(exist_ok=True)
+            self._import_into(items, on_progress, result)
+        except BaseException:
+            if created:
+                self._uncreate()
+            raise
+        if created and not self._manifest.documents:
+            self._uncreate()  # nothing to import: no store either
+        return result
+
+    def _create(self) -> None:
+        """A new store's files, the main file first: a store of no documents. A kill at any moment of
+        the first import then leaves either nothing or a store that opens (its unreferenced files are
+        recovered as after any killed import), and the import run again completes it. Then the journal:
+        a store of no documents without one is recovered too (no action can have been made on it)."""
+        try:
+            self._manifest.write(self.path)
+            with self._state:
+                self._manifest_key = _stat_key(self.path)
+                self._exists = True
+            self.shards_dir.mkdir(exist_ok=True)
+            jr.create(self.journal_path, self._manifest.folded_seq + 1)
+            self._open_journal(self._manifest.folded_seq + 1)
         except OSError as exc:
+            self._uncreate()
             raise StoreError(
                 f"cannot write the store: {os_reason(exc)}; nothing was imported", path=str(self.path)
             ) from exc
+
+    def _uncreate(self) -> None:
+        """Remove what a first import that failed (bad input, a full disk) made: the store stays absent.
+        We hold the commit lock, and a store of no documents has no actions: nobody else wrote here."""
+        if self._manifest.documents or self._jcount:
+            return
+        self._close_journal()
+        for p in (self.path, self.journal_path, self.texts_path):
+            with contextlib.suppress(OSError):
+                if p != self.texts_path or p.stat().st_size == 0:
+                    p.unlink()
+        with contextlib.suppress(OSError):
+            self.shards_dir.rmdir()  # only if empty: an aborted import removed its shard files
+        with contextlib.suppress(OSError):
+            fsync_dir(self.path.parent)
+        with self._state:
+            self._exists = False
+            self._manifest_key = (0, 0, 0)
+
+    def _import_into(
+        self,
+        items: Iterable[tuple[Document, Sequence[ImportedAnnotation]]],
+        on_progress: Callable[[int], None] | None,
+        result: ImportResult,
+    ) -> ImportResult:
+        m = self._manifest
+        now = time.time()
         staging = _Staging(self, m.generation + 1)
         new_ids: list[str] = []
         new_pos: dict[str, int] = {}
@@ -1581,7 +1659,7 @@ class Store:
         fd = self._jfd
         if fd is None:
             raise StoreError("the store has no journal (import documents first)", path=str(self.journal_path))
-        data = jr.encode_entry(entry)
+        data, crc = jr.encode_frame(entry, self._jprev)
         try:
             written = os.write(fd, data)
             while written < len(data):
@@ -1593,6 +1671,8 @@ class Store:
         self._jpos += len(data)
         self._jline += 1
         self._jcount += 1
+        if self._jprev is not None:
+            self._jprev = crc
         return os.dup(fd)  # for the fsync after PATH.lock is released (the segment may change meanwhile)
 
     def _prepare(self) -> None:
@@ -1650,10 +1730,10 @@ class Store:
             if content:
                 work.updated = now
             new = work.to_dict()
-            start = self._jpos
+            start, prev = self._jpos, self._jprev
             fd = self._write_entry({"op": "ann", "rec": new})
             self._overlay[(annotator, doc_id)] = (self._jseq, new)
-        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
+        self._sync_or_take_back(fd, (start, prev), self._jseq, annotator, doc_id, old_rec)
         return True
 
     def update(self, doc_id: str, annotator: str, change: Callable[[Annotation], bool]) -> bool:
@@ -1719,23 +1799,34 @@ class Store:
                 return False
             self._seal_if_full()
             old_rec = self._overlay.get((annotator, doc_id))
-            start = self._jpos
+            start, prev = self._jpos, self._jprev
             fd = self._write_entry({"op": "ann", "rec": wanted})
             self._overlay[(annotator, doc_id)] = (self._jseq, wanted)
-        self._sync_or_take_back(fd, start, self._jseq, annotator, doc_id, old_rec)
+        self._sync_or_take_back(fd, (start, prev), self._jseq, annotator, doc_id, old_rec)
         return True
 
     def _sync_or_take_back(
-        self, fd: int, start: int, seq: int, annotator: str, doc_id: str, old_rec: tuple[int, Record] | None
+        self,
+        fd: int,
+        before: tuple[int, int | None],
+        seq: int,
+        annotator: str,
+        doc_id: str,
+        old_rec: tuple[int, Record] | None,
     ) -> None:
-        """fsync an appended record; if that fails and nobody appended after it, take it back."""
+        """fsync an appended record; if that fails and nobody appended after it, take it back
+        (``before``: the segment's length and chain before the append)."""
+        start, prev = before
         try:
             self._sync(fd)
         except StoreError:
             with self._append, self._state:
                 if self._jfd is not None and self._jseq == seq and os.fstat(self._jfd).st_size == self._jpos:
                     os.ftruncate(self._jfd, start)
+                    with contextlib.suppress(OSError):
+                        os.fsync(self._jfd)  # the frame taken back stays taken back
                     self._jpos, self._jline, self._jcount = start, self._jline - 1, self._jcount - 1
+                    self._jprev = prev
                     if old_rec is None:
                         self._overlay.pop((annotator, doc_id), None)
                     else:

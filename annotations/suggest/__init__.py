@@ -14,6 +14,10 @@ Which label each suggester writes comes from the label schema, by group (:mod:`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import accumulate
+
 from annotations.model import Document, Span
 from annotations.suggest.boilerplate import mine_repeated_lines, normalise_line, suggest_boilerplate
 from annotations.suggest.entities import Gazetteer, learned_pairs, suggest_entities
@@ -62,8 +66,9 @@ def suggest_text(
         named = [s for s in suggest_entities(text, gazetteer) if s.label in labels.entities]
         spans.extend(named)
     if model is not None:
+        overlaps = _overlap_test(named)
         for s in model.suggest(text, labels.entities):
-            if not any(s.start < n.end and n.start < s.end for n in named):
+            if not overlaps(s):
                 spans.append(s)
     seen: set[tuple[int, int, str]] = set()
     unique: list[Span] = []
@@ -73,6 +78,20 @@ def suggest_text(
             unique.append(s)
     unique.sort(key=lambda s: s.key)
     return unique
+
+
+def _overlap_test(spans: list[Span]) -> Callable[[Span], bool]:
+    """Whether a span overlaps any of ``spans``: O(log n) a question (a scan of every span per
+    question made a long document's suggestions quadratic)."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in ordered]
+    reach = list(accumulate((s.end for s in ordered), max))  # the furthest end among the first i
+
+    def overlaps(s: Span) -> bool:
+        i = bisect_left(starts, s.end)  # spans starting before s ends
+        return i > 0 and reach[i - 1] > s.start
+
+    return overlaps
 
 
 def suggest_document(

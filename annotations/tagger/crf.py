@@ -7,7 +7,6 @@ becomes the confidence of a suggested span.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -153,8 +152,3 @@ class CrfTagger:
         if not path.is_file():
             raise UserError(f"model file {MODEL_FILE} is missing: train the model again", path=str(directory))
         return cls(featurizer, boundaries, path)
-
-
-def scratch_dir() -> tempfile.TemporaryDirectory[str]:
-    """A temporary directory for model files being trained."""
-    return tempfile.TemporaryDirectory(prefix="reader-train-")

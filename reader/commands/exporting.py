@@ -37,6 +37,7 @@ from annotations.labels import LabelSchema
 from annotations.model import ANSWERS
 from annotations.paths import default_store_path
 from annotations.store import Store
+from annotations.store.atomic import owned_prefix, remove_stale_temps
 from annotations.userfiles import describe_os_error
 from reader.commands.importing import progress_bar
 from reader.text.sanitize import terminal_safe
@@ -278,8 +279,9 @@ def _file(out: str, kind: str) -> Iterator[IO[Any]]:
     parent = target.parent
     if not parent.is_dir():
         raise UserError(f"the directory {parent} does not exist", path=out)
+    remove_stale_temps(parent, target.name)  # what a killed export left
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=owned_prefix(target.name), suffix=".tmp", dir=parent)
     except OSError as exc:
         raise UserError(f"cannot write in {parent}: {describe_os_error(exc, 'write')}", path=out) from None
     try:
@@ -320,8 +322,9 @@ def _directory(out: str) -> Iterator[Path]:
     parent = target.parent
     if not parent.is_dir():
         raise UserError(f"the directory {parent} does not exist", path=out)
+    remove_stale_temps(parent, target.name)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(target.name), suffix=".tmp", dir=parent))
     except OSError as exc:
         raise UserError(f"cannot write in {parent}: {describe_os_error(exc, 'write')}", path=out) from None
     try:

@@ -24,9 +24,9 @@ from annotations.routing import (
     RoutingPolicy,
     for_agreement,
     new_policy,
-    policy_from_toml,
     policy_path,
     policy_to_toml,
+    read_policy_file,
 )
 from annotations.store import Store
 from annotations.store.atomic import atomic_write_bytes
@@ -105,11 +105,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     current = load_policy(store)
     if args.source:
-        try:
-            text = Path(args.source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read the policy file: {exc}", path=args.source) from None
-        base: RoutingPolicy | None = policy_from_toml(text, source=args.source)
+        base: RoutingPolicy | None = read_policy_file(Path(args.source), remove_hint=False)
+        if base is None:
+            raise UserError("no such policy file", path=args.source)
     else:
         base = current
     if not changes and not args.source:

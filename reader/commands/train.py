@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +21,9 @@ from annotations.errors import UserError
 from annotations.labels import LabelSchema
 from annotations.paths import default_store_path
 from annotations.store import Store
+from annotations.store.atomic import owned_prefix, remove_stale_temps
 from annotations.suggest.entities import Gazetteer
 from annotations.tagger.backends import BACKENDS
-from annotations.tagger.crf import scratch_dir
 from annotations.tagger.modeldir import ModelInfo, write_model
 from annotations.tagger.training import NotEnoughData, data_hash, select_examples, train_and_evaluate
 from reader.text.sanitize import terminal_safe
@@ -96,6 +98,12 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--eval-share must be between 0 and 1, got {args.eval_share}")
     out = Path(args.out) if args.out else default_out(store_path)
     name = args.name or out.name
+    # the scratch files go beside the model (not in /tmp, where a killed run left them for ever); a
+    # killed run's are removed by the next
+    parent = Path(os.path.realpath(out)).parent
+    if not parent.is_dir():
+        raise UserError(f"the directory {parent} does not exist", path=str(out))
+    remove_stale_temps(parent, out.name)
     # names given as features: their labels need not be the schema's (gaz=B-<label> is a feature)
     gazetteer = Gazetteer.load(args.gazetteer) if args.gazetteer else None
 
@@ -125,7 +133,11 @@ def run(args: argparse.Namespace) -> int:
             "not used: --include-unanswered trains on them"
         )
     started = time.perf_counter()
-    with scratch_dir() as tmp, _hint_unanswered(selection.unanswered):
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=owned_prefix(out.name), suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UserError(f"cannot write in {parent}: {exc.strerror or exc}", path=str(out)) from None
+    with scratch as tmp, _hint_unanswered(selection.unanswered):
         final, report = train_and_evaluate(
             args.backend,
             examples,

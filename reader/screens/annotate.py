@@ -642,7 +642,12 @@ class AnnotateScreen(Screen[None]):
         if decide is not None:
             done += f" and {'accepted' if decide == 'accept' else 'rejected'} {pending} suggestion(s)"
         if s.index + 1 < len(s.ids):
-            self.open_document(s.index + 1, note=f"{done} — z undoes")
+            try:
+                self.open_document(s.index + 1, note=f"{done} — z undoes")
+            except UserError as exc:  # the answer is saved; only moving on failed (a full disk)
+                self._refresh_spans()
+                self._status(f"{done} — z undoes")
+                self._notify(f"{done}, but the next document could not be opened: {exc.describe()}", "error", 10)
         else:
             self._refresh_spans()
             self._status(f"{done}; this was the last document — z undoes")

@@ -20,6 +20,7 @@ import pytest
 from annotations.errors import StoreError
 from annotations.model import Document, Span
 from annotations.store import Store
+from annotations.store.journal import decode_entry, encode_entry
 from reader.cli import main
 
 TEXT_A = "قال الرئيس محمود عباس في رام الله اليوم إن المفاوضات مستمرة."
@@ -81,6 +82,25 @@ def alter_line(path: Path) -> None:
     i = 2 if b"LOCATION" in lines[2] else 1
     lines[i] = lines[i].replace(b"LOCATION", b"POSITION")  # still valid JSON
     write_journal(path, lines)
+
+
+def remove_middle_lines(path: Path) -> None:
+    lines = journal_lines(path)  # header, three spans, an answer: whole lines go, every CRC still valid
+    write_journal(path, [lines[0], lines[1], *lines[3:]])
+
+
+def swap_lines(path: Path) -> None:
+    lines = journal_lines(path)
+    write_journal(path, [lines[0], lines[2], lines[1], *lines[3:]])
+
+
+def unchained_journal(path: Path) -> None:
+    """The journal as a store written before frames were chained has it (each line checked alone)."""
+    lines = journal_lines(path)
+    head = decode_entry(lines[0].rstrip(b"\n"))
+    del head["chain"]
+    rest = [json.loads(line)["e"] for line in lines[1:]]
+    write_journal(path, [encode_entry(head), *(encode_entry(e) for e in rest)])
 
 
 def restore_old_main(path: Path) -> None:
@@ -154,7 +174,14 @@ ROWS = [
         "main file deleted", lambda p: p.unlink(), r"main file is missing but .*texts, .*journal and .*shards/ exist"
     ),
     Damage("texts file deleted", lambda p: p.with_name(p.name + ".texts").unlink(), r"texts file is missing"),
-    Damage("journal deleted", lambda p: p.with_name(p.name + ".journal").unlink(), r"journal is missing.*touch"),
+    Damage("journal deleted", lambda p: p.with_name(p.name + ".journal").unlink(), r"journal is missing.*echo discard"),
+    Damage(
+        "journal lines removed in the middle",
+        remove_middle_lines,
+        r"journal line 3 is corrupt .*a line before it was removed",
+    ),
+    Damage("journal lines swapped", swap_lines, r"journal line 2 is corrupt .*a line before it was removed or moved"),
+    Damage("journal truncated to nothing", lambda p: write_journal(p, []), r"journal is empty.*echo discard"),
     Damage("journal cut mid-record", cut_mid_record, r"journal line 3 is corrupt"),
     Damage("journal line altered, still JSON", alter_line, r"journal line \d is corrupt \(checksum mismatch"),
     Damage("older main file restored", restore_old_main, r"main file is older than its journal"),
@@ -168,7 +195,8 @@ ROWS = [
     Damage("torn last journal line", torn_last_line, None),
     Damage("unreferenced texts tail", unreferenced_texts_tail, None),
     Damage("stale journal after a crash mid-fold", stale_journal, None),
-    Damage("journal emptied on purpose", lambda p: write_journal(p, []), None, frozenset()),
+    Damage("journal given up on purpose", lambda p: write_journal(p, [b"discard\n"]), None, frozenset()),
+    Damage("journal written before frames were chained", unchained_journal, None),
     Damage("document index deleted", delete_index, None),
 ]
 
@@ -280,6 +308,7 @@ import hashlib, json, os, subprocess, sys
 from pathlib import Path
 from annotations.model import Document, Span
 from annotations.store import Store
+from annotations.store.journal import decode_entry, encode_entry
 from reader.cli import main
 tmp = Path(sys.argv[1])
 def fingerprint(path):

@@ -129,3 +129,35 @@ def test_the_sample_size_is_printed_with_what_the_share_leads_to_expect(
     assert f"agreement sample {drawn} of 8 document(s)" in out and "2.4 expected" in out
     many = sum(for_agreement(RoutingPolicy(agreement_share=0.3, seed="s"), f"d{i}") for i in range(20000))
     assert abs(many / 20000 - 0.3) < 0.02
+
+
+def test_a_policy_file_that_is_not_utf8_names_the_byte_and_the_way_out(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy_path(store).write_bytes(b'[routing]\noverlap = 2\nteam = ["sa\xffra"]\n')
+    assert team(store, "--show") == 2
+    err = capsys.readouterr().err
+    assert "team.json.routing.toml" in err and "not UTF-8" in err and "0xFF at line 3" in err
+    assert "reader team --remove" in err and "codec" not in err and "Traceback" not in err
+    assert main(["--store", str(store), "--annotator", "sara"]) == 2
+    assert "0xFF at line 3" in capsys.readouterr().err
+    assert team(store, "--remove") == 0  # the way out works
+
+
+def test_names_are_written_with_every_control_escaped(store: Path) -> None:
+    name = "sa\x1b]0;t\x07\x9b31m\x9d0;x\x9c\u202eLIVE\u202c\u2066\u200f\u2028ra"
+    assert team(store, "--team", f"{name},omar") == 0
+    raw = policy_path(store).read_bytes().decode("utf-8")
+    assert not any(
+        (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u202c\u2066\u200f\u2028" for c in raw
+    ), raw
+    policy = load_policy(store)
+    assert policy is not None and policy.team == (name, "omar")
+
+
+def test_team_names_are_checked_like_annotator_names(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert team(store, "--team", "sara,gold:rana") == 2
+    assert "reserved" in capsys.readouterr().err
+    assert team(store, "--team", "sara,\udc80x") == 2
+    assert "lone surrogate" in capsys.readouterr().err
+    assert not policy_path(store).exists()
