@@ -602,7 +602,7 @@ class Store:
         self._catch_up(None, locked=True)
         if self._jprev is None:  # a segment written before frames were chained: new actions go to a chained one
             self._rotate()
-            self._want_fold()
+            loaded.pending_sealed = True  # folded once the open is done (not while we hold PATH.lock)
 
     def _open_journal(self, seq: int | None = None) -> None:
         """Follow the active segment from its start (its header) on. Its number is read from its
