@@ -205,7 +205,7 @@ def test_export_to_a_terminal_named_by_out_shows_controls(corpus: Path) -> None:
     for fmt in ("conll", "conll-nested", "native"):
         master, slave = pty.openpty()
         try:
-            args = ["export", "--store", str(store), "--format", fmt, "--out", os.ttyname(slave)]
+            args = ["export", "--store", str(store), "--format", fmt, "--answers", "all", "--out", os.ttyname(slave)]
             r = reader(*(args + (["--comments"] if fmt.startswith("conll") else [])), cwd=corpus)
             check(r, f"export {fmt} to a terminal")
             assert r.returncode == 0
@@ -241,7 +241,7 @@ def test_conll_comment_lines_in_a_pipe_hold_no_control(corpus: Path) -> None:
     store = corpus / "pipe" / "s.json"
     check(reader("import", "evil.jsonl", "--store", str(store), "--skip-invalid", cwd=corpus), "import")
     for fmt in ("conll", "conll-nested"):
-        r = reader("export", "--store", str(store), "--format", fmt, "--comments", cwd=corpus)
+        r = reader("export", "--store", str(store), "--format", fmt, "--comments", "--answers", "all", cwd=corpus)
         assert r.returncode == 0, r.stderr
         comments = [ln for ln in r.stdout.decode("utf-8").splitlines() if ln.startswith("# ")]
         assert comments
