@@ -88,6 +88,7 @@ __all__ = ["FOLD_PROCESS_SHARDS", "FORMAT_VERSION", "JOURNAL_LIMIT", "SHARD_SIZE
 
 SHARD_SIZE = 500  # documents per shard file
 JOURNAL_LIMIT = 2000  # actions in a journal segment before it is sealed and folded
+OPEN_ATTEMPTS = 5  # reads without a lock before an open reads with every lock held
 CACHE_SHARDS = 64  # shards kept in memory
 # a store of more shards (50,000 documents) folds in a process of its own (:mod:`.folding`): its fold
 # may rewrite a shard per action, seconds of work. A smaller store's fold (at most 100 shards, a few
@@ -243,25 +244,50 @@ class Store:
             if self.annotator is not None:
                 self._owner = OwnerLock(self.owner_lock_path(self.annotator), self.path, self.annotator)
                 self._owner.acquire()
-        loaded = None
+        loaded = self._snapshot()
+        if self.readonly:
+            return
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self._make_writable(loaded)
+                break
+            except _Retry:  # another writer settled or upgraded the store between our read and our lock
+                self._reset_state()
+                time.sleep(0.01 * attempt)
+                loaded = self._snapshot()
+        else:  # read and settle while nobody else can write at all
+            with self._commit_flock, self._append:
+                self._reset_state()
+                loaded = self._load(settled=True)
+                self._make_writable(loaded)
+        if self._owner is not None:
+            self._owner.claim()
+        if self._exists and loaded.pending_sealed:
+            self._want_fold()
+
+    def _snapshot(self) -> _Loaded:
+        """Read the store without any lock (others go on writing): retried if a fold or a rotation
+        was met half-way; in the end read once more while no fold or import can run."""
         for attempt in range(6):
             try:
-                loaded = self._load(settled=False)
-                break
+                return self._load(settled=False)
             except _Retry:
                 self._reset_state()
                 time.sleep(0.01 * attempt)
-        if loaded is None:  # the files kept changing: look once more while no fold or import can run
-            if self.readonly:
-                loaded = self._load(settled=True)
-            else:
-                with self._commit_flock:
-                    loaded = self._load(settled=True)
         if self.readonly:
-            return
+            return self._load(settled=True)
+        with self._commit_flock:
+            return self._load(settled=True)
+
+    def _make_writable(self, loaded: _Loaded) -> None:
+        """Upgrade an older store, or make the journal read in :meth:`_snapshot` ours to append to
+        (under ``PATH.lock``, following whatever the others wrote since). _Retry if what was read is
+        no longer what is there in a way that following cannot mend."""
         try:
             if loaded.legacy is not None or (self._exists and self._manifest.version < FORMAT_VERSION):
                 with self._commit_flock, self._append:
+                    if _stat_key(self.path) != loaded.main_key:  # upgraded by another writer meanwhile
+                        raise _Retry
                     self._migrate(loaded.legacy)
             elif self._exists:
                 with self._append:
@@ -273,10 +299,6 @@ class Store:
                         self._commit_flock.release()
         except OSError as exc:
             raise StoreError(f"cannot write the store: {os_reason(exc)}", path=str(self.path)) from exc
-        if self._owner is not None:
-            self._owner.claim()
-        if self._exists and loaded.pending_sealed:
-            self._want_fold()
 
     def _reset_state(self) -> None:
         self._overlay.clear()
@@ -345,6 +367,7 @@ class Store:
             return loaded
         raw, key = got
         self._exists = True
+        loaded.main_key = key
         try:
             manifest = self._parse_manifest(raw, settled, key)
         except OldFormat as old:
@@ -454,6 +477,7 @@ class Store:
             if raw.strip() == jr.DISCARD:  # the user gave up what it held
                 loaded.stale_active = True
                 loaded.active_seq = expected
+                loaded.journal_key = _fstat_key(fd)
                 os.close(fd)
                 return
             try:
@@ -477,6 +501,7 @@ class Store:
                     raise StoreError(f"journal {path.name} is out of order (it says {seq})", path=str(path))
                 loaded.stale_active = True  # already folded: a copy restored, or a crash after a fold
                 loaded.active_seq = expected
+                loaded.journal_key = _fstat_key(fd)
                 os.close(fd)
                 return
             if seq > expected:
@@ -593,12 +618,24 @@ class Store:
                 self._open_journal()
 
     def _settle_journal(self, loaded: _Loaded) -> None:
+        """Make the active segment read in the snapshot ours to append to (we hold ``PATH.lock``).
+        Others may have appended to it, sealed it and folded it since: that is followed as any
+        rotation is (every entry read, none skipped). A journal found missing, given up or already
+        folded is replaced -- only if it is still exactly as it was read."""
         if loaded.interrupted_rotation:
             jr.finish_rotation(self.journal_path)
         if loaded.stale_active:
+            if _stat_key(self.journal_path) != loaded.journal_key:  # another writer replaced it meanwhile
+                raise _Retry
             jr.create(self.journal_path, loaded.active_seq)
-        self._close_journal()
-        self._open_journal(loaded.active_seq)
+            self._open_journal(loaded.active_seq)
+        elif self._jfd is not None:
+            fd = os.open(self.journal_path, os.O_RDWR | os.O_APPEND)
+            if os.fstat(fd).st_ino == self._jino:  # the segment we read: append where the reading stopped
+                os.close(self._jfd)
+                self._jfd = fd
+            else:
+                os.close(fd)  # sealed since: _catch_up reads the rest of it and follows the new one
         self._catch_up(None, locked=True)
         if self._jprev is None:  # a segment written before frames were chained: new actions go to a chained one
             self._rotate()
@@ -1944,6 +1981,8 @@ class _Loaded:
     entries: list[tuple[int, Path, int, dict[str, Any]]] = field(default_factory=list)  # (segment, file, line, entry)
     active_seq: int = 1
     stale_active: bool = False
+    journal_key: tuple[int, int, int] = (0, 0, 0)  # the stale active segment as read (0s: missing)
+    main_key: tuple[int, int, int] = (0, 0, 0)  # the main file as read
     interrupted_rotation: bool = False
     pending_sealed: bool = False
 

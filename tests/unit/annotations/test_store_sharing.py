@@ -130,3 +130,75 @@ def test_update_sees_the_shared_suggestions_and_keeps_its_decisions(path: Path) 
         stored = s._lookup("sara", "d0")
         assert stored is not None and stored.spans == [a.accepted()]  # c stays the layer's
         assert s.get_annotation("d0", "omar").spans == [a, b, c]  # type: ignore[union-attr]
+
+
+def test_an_open_racing_a_rotation_misses_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store opens in two steps: it reads the journal without the append lock, then takes the lock
+    to make the journal its own. Actions of another writer that land in between, in a segment that
+    is then sealed, must still be seen -- and never be lost by a fold built on what was missed."""
+    import annotations.store.store as store_mod
+
+    monkeypatch.setattr(store_mod, "JOURNAL_LIMIT", 4)
+    a = Store.open(path, annotator="a")
+    a.add_span("d0", "a", Span(0, 1, "X"))
+    load, want_fold = Store._load, Store._want_fold
+    raced: list[bool] = []
+
+    def then_act(self: Store, *, settled: bool) -> object:
+        loaded = load(self, settled=settled)
+        if self is not a and not raced:  # a acts on d0, then on d1 until the segment is sealed
+            raced.append(True)
+            for i in range(1, 4):
+                a.add_span("d0", "a", Span(i, i + 1, "X"))
+            for i in range(2):
+                a.add_span("d1", "a", Span(i, i + 1, "Z"))
+        return loaded
+
+    monkeypatch.setattr(Store, "_want_fold", lambda self: None)  # a's fold comes later, in one piece
+    monkeypatch.setattr(Store, "_load", then_act)
+    b = Store.open(path, annotator="b")
+    monkeypatch.setattr(Store, "_load", load)
+    monkeypatch.setattr(Store, "_want_fold", want_fold)
+    assert raced and len(list(path.parent.glob("store.json.journal.*"))) == 1  # a sealed the segment
+    got = b.get_annotation("d0", "a")
+    assert got is not None and len(got.spans) == 4  # b acts on the latest state
+    a._fold_sealed()  # a folds the sealed segment (as its fold thread does); b follows that fold...
+    b.refresh()
+    b.add_span("d2", "b", Span(0, 1, "Y"))
+    b.compact()  # ...and folds on top of it
+    a.close()
+    b.close()
+    with Store.open(path, readonly=True) as ro:
+        got = ro.get_annotation("d0", "a")
+        assert got is not None and len(got.spans) == 4
+        assert ro.get_annotation("d2", "b") is not None
+
+
+def test_two_opens_of_a_given_up_journal_keep_each_others_actions(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journal replaced by the word discard is replaced by a new segment at the next open. Two
+    writers opening at once both read "discard"; the second to take the lock must not replace the
+    segment the first has made and written to since."""
+    (path.parent / "store.json.journal").write_text("discard\n", encoding="utf-8")
+    load = Store._load
+    first: list[Store] = []
+
+    def then_act(self: Store, *, settled: bool) -> object:
+        loaded = load(self, settled=settled)
+        if not first:  # while b is between its read and its lock, a opens and acts
+            first.append(self)
+            a = Store.open(path, annotator="a")
+            a.add_span("d0", "a", Span(0, 1, "X"))
+            first.append(a)
+        return loaded
+
+    monkeypatch.setattr(Store, "_load", then_act)
+    b = Store.open(path, annotator="b")
+    monkeypatch.setattr(Store, "_load", load)
+    a = first[1]
+    b.add_span("d1", "b", Span(0, 1, "Y"))
+    got = b.get_annotation("d0", "a")
+    assert got is not None and got.spans == [Span(0, 1, "X")]
+    a.close()
+    b.close()
+    with Store.open(path, readonly=True) as ro:
+        assert ro.get_annotation("d0", "a") is not None and ro.get_annotation("d1", "b") is not None
