@@ -175,6 +175,7 @@ class Store:
         self._fold_error: BaseException | None = None
         self._stop = False
         self._fold_child = False  # True in the process a background fold runs in (:mod:`.folding`)
+        self._loading: bool | None = None  # while opening: whether the read is settled (all locks held)
 
     # ---- paths
     @property
@@ -322,8 +323,12 @@ class Store:
         return found
 
     def _load(self, *, settled: bool) -> _Loaded:
-        with _no_collector():
-            return self._load_inner(settled)
+        self._loading = settled
+        try:
+            with _no_collector():
+                return self._load_inner(settled)
+        finally:
+            self._loading = None
 
     def _read_manifest_file(self) -> tuple[bytes, tuple[int, int, int]] | None:
         try:
@@ -536,14 +541,14 @@ class Store:
                 if not isinstance(rec, dict):
                     raise ValueError("no record")
                 annotator, doc_id = record_key(rec)
-                if self._index.position(doc_id) is None:
+                if not self._known(doc_id, changes):
                     raise ValueError(f"a record for unknown document {doc_id}")
                 self._overlay[(annotator, doc_id)] = (seq, rec)
                 if changes is not None:
                     changes.records.add((doc_id, annotator))
             elif op == "claim":
                 claimed, holders = entry.get("doc"), entry.get("annotators")
-                if not isinstance(claimed, str) or self._index.position(claimed) is None:
+                if not isinstance(claimed, str) or not self._known(claimed, changes):
                     raise ValueError(f"a claim on unknown document {claimed!r}")
                 if not isinstance(holders, list) or not all(isinstance(h, str) for h in holders):
                     raise ValueError("a claim without annotators")
@@ -558,6 +563,21 @@ class Store:
                 "to open the store as it was last saved",
                 path=str(p),
             ) from None
+
+    def _known(self, doc_id: str, changes: Changes | None) -> bool:
+        """Whether a journal entry's document is in the store. An import may have added it since
+        the manifest was last read (others act on it at once): then the manifest is read again (when
+        opening: the whole reading starts over)."""
+        if self._index.position(doc_id) is not None:
+            return True
+        if _stat_key(self.path) == self._manifest_key:
+            return False
+        if self._loading is not None:
+            if self._loading:  # read with the locks held: nothing can have changed
+                return False
+            raise _Retry
+        self._reload_manifest(changes)
+        return self._index.position(doc_id) is not None
 
     def _adopt_legacy(self, legacy: Any) -> None:
         """Hold a format-1/2 store in memory as shards (read-only opens use it as it is)."""

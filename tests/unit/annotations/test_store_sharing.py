@@ -202,3 +202,35 @@ def test_two_opens_of_a_given_up_journal_keep_each_others_actions(path: Path, mo
     b.close()
     with Store.open(path, readonly=True) as ro:
         assert ro.get_annotation("d0", "a") is not None and ro.get_annotation("d1", "b") is not None
+
+
+def test_an_import_landing_during_a_refresh_is_not_taken_for_damage(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh looks at the main file, then reads the journal. If an import commits new documents in
+    between and another annotator acts on one at once, the journal names a document the refresh has
+    not seen yet: that is the import, not a corrupt journal."""
+    import annotations.store.store as store_mod
+
+    x = Store.open(path, annotator="x")
+    y = Store.open(path, annotator="y")
+    before = store_mod._stat_key(x.path)
+    with Store.open(path) as importer:
+        importer.add_documents([Document("new", TEXT)])
+    y.refresh()
+    y.add_span("new", "y", Span(0, 3, "PERSON"))
+    real = store_mod._stat_key
+    looked: list[Path] = []
+
+    def first_look_before_the_import(p: Path) -> tuple[int, int, int]:
+        if p == x.path and not looked:
+            looked.append(p)
+            return before
+        return real(p)
+
+    monkeypatch.setattr(store_mod, "_stat_key", first_look_before_the_import)
+    changes = x.refresh()
+    assert looked and ("new", "y") in changes.records and changes.documents
+    assert "new" in x.document_ids() and x.get_annotation("new", "y") is not None
+    x.close()
+    y.close()
