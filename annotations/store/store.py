@@ -456,8 +456,7 @@ class Store:
             expected = n + 1
         path = active
         if not active.exists() and jr.next_path(active).exists():
-            loaded.interrupted_rotation = True
-            path = jr.next_path(active)
+            path = jr.next_path(active)  # a rotation under way or interrupted: finished when settling
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -642,8 +641,7 @@ class Store:
         Others may have appended to it, sealed it and folded it since: that is followed as any
         rotation is (every entry read, none skipped). A journal found missing, given up or already
         folded is replaced -- only if it is still exactly as it was read."""
-        if loaded.interrupted_rotation:
-            jr.finish_rotation(self.journal_path)
+        jr.finish_rotation(self.journal_path)  # one seen in the snapshot, or a writer killed in one since
         if loaded.stale_active:
             if _stat_key(self.journal_path) != loaded.journal_key:  # another writer replaced it meanwhile
                 raise _Retry
@@ -2003,7 +2001,6 @@ class _Loaded:
     stale_active: bool = False
     journal_key: tuple[int, int, int] = (0, 0, 0)  # the stale active segment as read (0s: missing)
     main_key: tuple[int, int, int] = (0, 0, 0)  # the main file as read
-    interrupted_rotation: bool = False
     pending_sealed: bool = False
 
 
