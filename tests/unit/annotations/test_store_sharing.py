@@ -234,3 +234,37 @@ def test_an_import_landing_during_a_refresh_is_not_taken_for_damage(
     assert "new" in x.document_ids() and x.get_annotation("new", "y") is not None
     x.close()
     y.close()
+
+
+def test_an_open_finishes_a_rotation_killed_after_its_read(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer killed half-way through sealing a segment (the active one renamed to its sealed name,
+    the new one not yet in place), just after another process read the store to open it: that open
+    finishes the rotation and loses nothing."""
+    from annotations.store import journal as jr
+
+    a = Store.open(path, annotator="a")
+    a.add_span("d0", "a", Span(0, 1, "X"))
+    active = a.journal_path
+    seq = a._jseq
+    a._release()  # killed: nothing more written
+    load = Store._load
+    done: list[bool] = []
+
+    def then_half_rotate(self: Store, *, settled: bool) -> object:
+        loaded = load(self, settled=settled)
+        if not done:
+            done.append(True)
+            jr.prepare_next(active, seq)
+            active.rename(jr.segment_path(active, seq))
+        return loaded
+
+    monkeypatch.setattr(Store, "_load", then_half_rotate)
+    b = Store.open(path, annotator="b")
+    monkeypatch.setattr(Store, "_load", load)
+    assert done and active.exists()
+    b.add_span("d1", "b", Span(0, 1, "Y"))
+    got = b.get_annotation("d0", "a")
+    assert got is not None and got.spans == [Span(0, 1, "X")]
+    b.close()
+    with Store.open(path, readonly=True) as ro:
+        assert ro.get_annotation("d0", "a") is not None and ro.get_annotation("d1", "b") is not None
