@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import threading
 from pathlib import Path
 
 from annotations.errors import StoreError
@@ -33,6 +34,11 @@ class FileLock:
         self._fd: int | None = None
         self._depth = 0
         self.created = False
+        # threads of one process share the descriptor, and flock cannot tell them apart: the thread
+        # lock makes the re-entry count one thread's own (another thread waits, as another process does)
+        self._thread = threading.RLock()
+        self._holder: int | None = None  # the thread that holds it
+        self._inherited = False  # the lock is a parent process's, held for us all along (:meth:`inherit`)
 
     def _open(self) -> int:
         if self._fd is None:
@@ -49,25 +55,37 @@ class FileLock:
         return self._fd
 
     def acquire(self, *, blocking: bool = True) -> bool:
-        fd = self._open()
-        if self._depth == 0:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in _BUSY and not blocking:
-                    return False
-                raise StoreError(f"cannot lock the store: {os_reason(exc)}", path=str(self.path)) from exc
+        if not self._thread.acquire(blocking=blocking):
+            return False  # another thread of this process holds it
+        try:
+            fd = self._open()
+            if self._depth == 0 and not self._inherited:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError as exc:
+                    if exc.errno in _BUSY and not blocking:
+                        self._thread.release()
+                        return False
+                    raise StoreError(f"cannot lock the store: {os_reason(exc)}", path=str(self.path)) from exc
+        except BaseException:
+            self._thread.release()
+            raise
         self._depth += 1
+        self._holder = threading.get_ident()
         return True
 
     def release(self) -> None:
         self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
+        if self._depth == 0:
+            self._holder = None
+        if self._depth == 0 and self._fd is not None and not self._inherited:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread.release()
 
     @property
     def held(self) -> bool:
-        return self._depth > 0
+        """Whether the calling thread holds it."""
+        return self._depth > 0 and self._holder == threading.get_ident()
 
     @property
     def fd(self) -> int | None:
@@ -79,6 +97,7 @@ class FileLock:
         """Use ``fd``, a descriptor of this lock file whose lock a parent process holds for us: a
         further acquire of this object succeeds at once (flock locks belong to the open file)."""
         self._fd = fd
+        self._inherited = True
 
     def __enter__(self) -> FileLock:
         self.acquire()

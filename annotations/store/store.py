@@ -257,7 +257,7 @@ class Store:
                 time.sleep(0.01 * attempt)
                 loaded = self._snapshot()
         else:  # read and settle while nobody else can write at all
-            with self._commit_flock, self._append:
+            with self._commit_flock, self._append, self._state:
                 self._reset_state()
                 loaded = self._load(settled=True)
                 self._make_writable(loaded)
@@ -286,12 +286,12 @@ class Store:
         no longer what is there in a way that following cannot mend."""
         try:
             if loaded.legacy is not None or (self._exists and self._manifest.version < FORMAT_VERSION):
-                with self._commit_flock, self._append:
+                with self._commit_flock, self._append, self._state:
                     if _stat_key(self.path) != loaded.main_key:  # upgraded by another writer meanwhile
                         raise _Retry
                     self._migrate(loaded.legacy)
             elif self._exists:
-                with self._append:
+                with self._append, self._state:  # a fold thread (started by a rotation followed) waits
                     self._settle_journal(loaded)
                 if self._commit_flock.acquire(blocking=False):
                     try:

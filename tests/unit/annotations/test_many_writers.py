@@ -53,6 +53,8 @@ print("imported", flush=True)
 
 WRITERS = 8
 SECONDS = 60
+MIN_KILLS = 40
+MAX_SECONDS = 240
 CAPACITY = 2
 
 
@@ -102,10 +104,11 @@ def test_eight_annotators_killed_at_random(tmp_path: Path) -> None:
     for w in workers:
         w.start()
     rng = random.Random(2024)
-    deadline = time.monotonic() + SECONDS
+    started = time.monotonic()
     imports = kills = 0
     next_import = time.monotonic() + 5
-    while time.monotonic() < deadline:
+    # a minute, and at least MIN_KILLS kills (restarts are slower on a loaded machine: then it runs longer)
+    while time.monotonic() < started + SECONDS or (kills < MIN_KILLS and time.monotonic() < started + MAX_SECONDS):
         time.sleep(rng.uniform(0.1, 0.8))
         w = rng.choice(workers)
         w.kill()
@@ -144,5 +147,5 @@ def test_eight_annotators_killed_at_random(tmp_path: Path) -> None:
                 for name in s.annotators():
                     if s.get_annotation(doc, name) is not None:
                         assert name in holders  # nobody worked on a document without a slot
-    # about 130 kills on a quiet machine; restarts slow down on a loaded one (45 seen at load 10-15)
-    assert kills > 25
+    # about 130 kills in the minute on a quiet machine; 24-45 seen at load 10-15
+    assert kills >= MIN_KILLS

@@ -268,3 +268,67 @@ def test_an_open_finishes_a_rotation_killed_after_its_read(path: Path, monkeypat
     b.close()
     with Store.open(path, readonly=True) as ro:
         assert ro.get_annotation("d0", "a") is not None and ro.get_annotation("d1", "b") is not None
+
+
+def test_the_file_locks_keep_threads_apart_too(tmp_path: Path) -> None:
+    """A store's fold runs in a thread of the writer: the lock around a fold or an import must keep
+    that thread and the main thread apart as it keeps processes apart (flock alone cannot: both share
+    the descriptor)."""
+    import threading
+
+    from annotations.store.lock import FileLock
+
+    lock = FileLock(tmp_path / "x.lock")
+    assert lock.acquire() and lock.acquire()  # re-entrant in one thread
+    got: list[bool] = []
+    other = threading.Thread(target=lambda: got.append(lock.acquire(blocking=False)))
+    other.start()
+    other.join()
+    assert got == [False]  # another thread of the process does not get it
+    lock.release()
+    assert lock.held
+    lock.release()
+    assert not lock.held
+    other = threading.Thread(target=lambda: got.append(lock.acquire(blocking=False)))
+    other.start()
+    other.join()
+    assert got == [False, True] and not lock.held  # held by that thread now, not by this one
+    lock.close()
+
+
+def test_the_journal_is_only_read_under_the_state_lock(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the journal moves the read position; the fold thread reads it too. Every read happens
+    under the store's state lock -- also the one an open makes after a rotation it follows (which
+    starts the fold thread)."""
+    import annotations.store.store as store_mod
+
+    monkeypatch.setattr(store_mod, "JOURNAL_LIMIT", 3)
+    catch_up = Store._catch_up
+    unguarded: list[str] = []
+
+    def guarded(self: Store, changes: object, *, locked: bool) -> None:
+        if not self._state._is_owned():  # type: ignore[attr-defined]
+            unguarded.append(threading.current_thread().name)
+        catch_up(self, changes, locked=locked)  # type: ignore[arg-type]
+
+    import threading
+
+    monkeypatch.setattr(Store, "_catch_up", guarded)
+    a = Store.open(path, annotator="a")
+    load = Store._load
+
+    def then_rotate(self: Store, *, settled: bool) -> object:
+        loaded = load(self, settled=settled)
+        if self is not a:
+            for i in range(4):  # a seals the segment b has just read
+                a.add_span("d0", "a", Span(i, i + 1, "X"))
+        return loaded
+
+    monkeypatch.setattr(Store, "_load", then_rotate)
+    b = Store.open(path, annotator="b")
+    monkeypatch.setattr(Store, "_load", load)
+    b.add_span("d1", "b", Span(0, 1, "Y"))
+    b.refresh()
+    a.close()
+    b.close()
+    assert unguarded == []
