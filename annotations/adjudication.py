@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from annotations.gold import FINAL_ANSWERS, gold_span, is_gold
+from annotations.gold import current_final_records, gold_span
 from annotations.history import Action, AddSpan, Batch, RejectSuggestion, RestoreSuggestion
 from annotations.model import Annotation, Span
 
@@ -104,13 +104,8 @@ def build(doc_id: str, text_hash: str, records: Iterable[Annotation], gold: Anno
     """
     answers: dict[str, str] = {}
     spans_of: dict[str, dict[SpanKey, Span]] = {}
-    stale = 0
-    for r in records:
-        if is_gold(r.annotator) or r.answer not in FINAL_ANSWERS:
-            continue
-        if r.text_hash != text_hash:
-            stale += 1
-            continue
+    current, stale = current_final_records(records, text_hash)
+    for r in current:
         answers[r.annotator] = str(r.answer)
         if r.answer == "accept":
             spans_of[r.annotator] = {s.key: s for s in r.spans if not s.pending}

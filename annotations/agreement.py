@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from annotations.gold import FINAL_ANSWERS, GOLD, choose_gold, is_gold
+from annotations.gold import GOLD, choose_gold, current_final_records
 from annotations.model import Annotation, Document
 from annotations.reliability import alpha_nominal, cohen_kappa
 from annotations.tokens import tokenize
@@ -236,15 +236,8 @@ def codings_for(
     (:func:`annotations.gold.choose_gold`) joins as the coder ``"gold"``.
     """
     records = list(records)
-    codings: list[Coding] = []
-    stale = 0
-    for r in records:
-        if is_gold(r.annotator) or r.answer not in FINAL_ANSWERS:
-            continue
-        if r.text_hash != text_hash:
-            stale += 1
-            continue
-        codings.append(Coding.of(r))
+    current, stale = current_final_records(records, text_hash)
+    codings = [Coding.of(r) for r in current]
     if reference == GOLD:
         gold = choose_gold(records, text_hash)
         if gold is not None:

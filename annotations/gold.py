@@ -73,6 +73,22 @@ def is_final(record: Annotation) -> bool:
     return record.answer in FINAL_ANSWERS
 
 
+def current_final_records(records: Iterable[Annotation], text_hash: str) -> tuple[list[Annotation], int]:
+    """The annotators' final records of one document made on its current text (``text_hash``), and
+    how many final records were left out as stale (made on an earlier text). Gold records and
+    records without a final answer are not counted; agreement and adjudication both start here."""
+    current: list[Annotation] = []
+    stale = 0
+    for r in records:
+        if is_gold(r.annotator) or r.answer not in FINAL_ANSWERS:
+            continue
+        if r.text_hash != text_hash:
+            stale += 1
+            continue
+        current.append(r)
+    return current, stale
+
+
 def choose_gold(records: Iterable[Annotation], text_hash: str | None = None) -> Annotation | None:
     """The gold record among one document's records: the newest final gold record, or None.
 

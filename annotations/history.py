@@ -43,6 +43,15 @@ def _find(spans: list[Span], key: tuple[int, int, str]) -> int | None:
     return None
 
 
+def _remove(spans: list[Span], key: tuple[int, int, str]) -> bool:
+    """Take the span with ``key`` out of ``spans``; False if there is none."""
+    i = _find(spans, key)
+    if i is None:
+        return False
+    del spans[i]
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class AddSpan:
     span: Span
@@ -68,11 +77,7 @@ class RemoveSpan:
     span: Span
 
     def apply(self, record: Annotation) -> bool:
-        i = _find(record.spans, self.span.key)
-        if i is None:
-            return False
-        del record.spans[i]
-        return True
+        return _remove(record.spans, self.span.key)
 
     def inverse(self) -> Action:
         return AddSpan(self.span)
@@ -120,10 +125,8 @@ class RejectSuggestion:
     span: Span
 
     def apply(self, record: Annotation) -> bool:
-        i = _find(record.spans, self.span.key)
-        if i is None:
+        if not _remove(record.spans, self.span.key):
             return False
-        del record.spans[i]
         if _find(record.rejected, self.span.key) is None:
             record.rejected.append(self.span)
         return True

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotations.model import Document  # noqa: E402
+from annotations.scores import Counts, Scores, score_entities  # noqa: E402
 from annotations.suggest import Gazetteer, mine_repeated_lines  # noqa: E402
-from annotations.suggest.evaluate import LabelScore, evaluate  # noqa: E402
+from annotations.suggest.evaluate import evaluate  # noqa: E402
 from annotations.tagger.training import Example, fit, to_example  # noqa: E402
 
 SAMPLES = ROOT / "samples"
@@ -31,7 +32,7 @@ LABELS = ("BOILERPLATE", "QUOTE", "PERSON", "ORGANIZATION", "LOCATION")
 ENTITIES = ("PERSON", "ORGANIZATION", "LOCATION")
 
 
-def model_scores(docs: list[Document], gold: dict[str, set[tuple[int, int, str]]]) -> dict[str, LabelScore]:
+def model_scores(docs: list[Document], gold: dict[str, set[tuple[int, int, str]]]) -> dict[str, Counts]:
     """Leave-one-out scores of the tagger: each document tagged by a model of the other documents."""
     from annotations.model import Span
 
@@ -39,20 +40,15 @@ def model_scores(docs: list[Document], gold: dict[str, set[tuple[int, int, str]]
         d.id: to_example(d.id, d.text, [Span(s, e, lab) for s, e, lab in gold[d.id]], {x: x for x in ENTITIES})
         for d in docs
     }
-    scores = {label: LabelScore(label) for label in ENTITIES}
+    scores = Scores({label: Counts() for label in ENTITIES})
     with tempfile.TemporaryDirectory() as tmp:
         for d in docs:
             others: list[Example] = [examples[o.id] for o in docs if o.id != d.id]
             fitted = fit("crf", others, Path(tmp) / d.id)
             predicted = {s.key for s in fitted.tagger.predict(d.text)}
             reference = {k for k in gold[d.id] if k[2] in ENTITIES}
-            for label, score in scores.items():
-                p = {k for k in predicted if k[2] == label}
-                g = {k for k in reference if k[2] == label}
-                score.correct += len(p & g)
-                score.suggested += len(p)
-                score.gold += len(g)
-    return scores
+            scores.add(score_entities(reference, {k for k in predicted if k[2] in ENTITIES}))
+    return scores.labels
 
 
 def load() -> tuple[list[Document], dict[str, set[tuple[int, int, str]]]]:
@@ -98,19 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     print("| label | gold | suggested | correct | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     entities = result.scores["PERSON"] + result.scores["ORGANIZATION"] + result.scores["LOCATION"]
-    entities.label = "entities (all three)"
-    for score in [*result.scores.values(), entities]:
+    for label, score in [*result.scores.items(), ("entities (all three)", entities)]:
         print(
-            f"| {score.label} | {score.gold} | {score.suggested} | {score.correct} "
+            f"| {label} | {score.gold} | {score.predicted} | {score.correct} "
             f"| {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |"
         )
     if not args.no_model:
         scores = model_scores(docs, gold)
         combined = scores["PERSON"] + scores["ORGANIZATION"] + scores["LOCATION"]
-        combined.label = "entities (all three)"
-        for score in [*scores.values(), combined]:
+        for label, score in [*scores.items(), ("entities (all three)", combined)]:
             print(
-                f"| {score.label}: model, trained on the other samples | {score.gold} | {score.suggested} "
+                f"| {label}: model, trained on the other samples | {score.gold} | {score.predicted} "
                 f"| {score.correct} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |"
             )
     if args.errors and errors:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from reader.adjudicate import AdjudicationSession
 from reader.autotrain import AutoTrain
@@ -39,9 +40,12 @@ class ReaderApp(App[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.auto_train = auto_train
         self.options = options or ViewOptions()
-        self.on_pending: PendingPolicy = on_pending
+        self.first_screen: Screen[None] = (
+            ReviewScreen(session, self.options)  # reader review
+            if isinstance(session, AdjudicationSession)
+            else AnnotateScreen(session, self.options, on_pending=on_pending, auto_train=auto_train)
+        )
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = THEMES[self.options.theme].name
@@ -49,12 +53,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.options.visual and self._driver is not None:
             self._driver.write(BIDI_EXPLICIT)
-        if isinstance(self.session, AdjudicationSession):
-            self.push_screen(ReviewScreen(self.session, self.options))  # reader review
-        else:
-            self.push_screen(
-                AnnotateScreen(self.session, self.options, on_pending=self.on_pending, auto_train=self.auto_train)
-            )
+        self.push_screen(self.first_screen)
 
     def on_unmount(self) -> None:
         self.session.record_time()

@@ -3,23 +3,24 @@
 :func:`read_columns` reads them into documents (text, spans, and the ``# key = value`` headers this
 tool writes) for :mod:`annotations.formats.conll` (one tag column) and
 :mod:`annotations.formats.conll_nested` (stacked tags, Wojood); the tags themselves are decoded by
-:mod:`annotations.formats.iob`.
+:mod:`annotations.formats.iob`. :func:`write_documents` writes them, a block of lines a record.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from annotations.errors import UserError
 from annotations.formats import reading as rec
 from annotations.formats.base import Item, ReadContext
+from annotations.formats.common import ExportOptions, Record, Warn, flat
 from annotations.formats.iob import decode_nested, is_tag
-from annotations.model import ANSWERS, Document, Span
+from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.store import ImportedAnnotation
 
 DOCSTART = "-DOCSTART-"
@@ -348,3 +349,21 @@ def read_items(path: Path, ctx: ReadContext, columns: Literal["all", "last"]) ->
                 yield to_item(doc, ctx)
             except UserError as err:
                 yield UserError(err.message, path=name, line=doc.line)
+
+
+def write_documents(
+    records: Iterator[Record],
+    out: TextIO,
+    options: ExportOptions,
+    warn: Warn,
+    lines: Callable[[Document, Annotation | None, ExportOptions, Warn], list[str]],
+) -> int:
+    """Write each record as the block of lines ``lines`` makes of it (none for an empty block);
+    the number of records written."""
+    n = 0
+    for doc, ann in flat(records):
+        body = lines(doc, ann, options, warn)
+        if body:
+            out.write("\n".join(body) + "\n")
+        n += 1
+    return n

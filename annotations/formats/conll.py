@@ -22,8 +22,8 @@ from typing import TextIO
 
 from annotations.errors import UserError
 from annotations.formats.base import Format, Item, ReadContext
-from annotations.formats.columns import DOCSTART_LINE, read_items
-from annotations.formats.common import ExportOptions, Record, Warn, entity_labels, flat, kept_spans, span_text
+from annotations.formats.columns import DOCSTART_LINE, read_items, write_documents
+from annotations.formats.common import ExportOptions, Record, Warn, entity_labels, kept_spans, span_text
 from annotations.formats.conll_nested import header
 from annotations.formats.iob import Unalignable, encode_flat, sentence_groups
 from annotations.model import Annotation, Document
@@ -57,11 +57,7 @@ def lines(doc: Document, ann: Annotation | None, options: ExportOptions, warn: W
 
 
 def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
-    n = 0
-    for doc, ann in flat(records):
-        out.write("\n".join(lines(doc, ann, options, warn)) + "\n")
-        n += 1
-    return n
+    return write_documents(records, out, options, warn, lines)
 
 
 def read_import(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:

@@ -36,8 +36,15 @@ from typing import TextIO
 
 from annotations.errors import UserError
 from annotations.formats.base import Format, Item, ReadContext
-from annotations.formats.columns import ColumnDocument, TaggedSentence, read_columns, read_items, read_sentences
-from annotations.formats.common import ExportOptions, Record, Warn, flat, kept_spans, span_text
+from annotations.formats.columns import (
+    ColumnDocument,
+    TaggedSentence,
+    read_columns,
+    read_items,
+    read_sentences,
+    write_documents,
+)
+from annotations.formats.common import ExportOptions, Record, Warn, kept_spans, span_text
 from annotations.formats.iob import Encoded, Unalignable, encode_nested, sentence_groups
 from annotations.model import Annotation, Document, Span
 
@@ -138,13 +145,7 @@ def lines(doc: Document, ann: Annotation | None, options: ExportOptions, warn: W
 
 
 def write(records: Iterator[Record], out: TextIO, options: ExportOptions, warn: Warn) -> int:
-    n = 0
-    for doc, ann in flat(records):
-        body = lines(doc, ann, options, warn)
-        if body:
-            out.write("\n".join(body) + "\n")
-        n += 1
-    return n
+    return write_documents(records, out, options, warn, lines)
 
 
 def read_import(path: Path, ctx: ReadContext) -> Iterator[Item | UserError]:

@@ -107,9 +107,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
     if answer is not None and answer not in ANSWERS:
         raise UserError(f'unknown "answer" {str(answer)[:20]!r} (expected one of {", ".join(ANSWERS)} or null)')
     who = ctx.annotator if obj.get("annotator") is None else rec.name_of(obj["annotator"], "annotator")
-    if not spans and not decided and answer is None:
-        return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer, rejected=decided)]
+    return rec.item(doc, ImportedAnnotation(who, spans, answer, rejected=decided))
 
 
 FORMAT = Format(

@@ -244,19 +244,10 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
         spans: list[Span] = []
         for j, r in enumerate(rec.listed(a, "result"), 1):
             where_ = f"{what}, result #{j}"
-            if not isinstance(r, dict):
-                raise UserError(f"{where_}: expected an object")
-            value = r.get("value")
-            if r.get("type") != "labels" or not isinstance(value, dict):
-                ctx.note(f'Label Studio results of type "{str(r.get("type"))[:20]}" are not imported (spans only)')
+            region = _region(r, text, ctx, offsets, where_, "results", " (spans only)")
+            if region is None:
                 continue
-            if "start" not in value or "end" not in value:
-                raise UserError(f'{where_}: no "start"/"end" in "value"')
-            start, end = offsets.span(value["start"], value["end"], where_)
-            rec.check_text(value.get("text"), text, start, end, where_, (value["start"], value["end"]))
-            labels = value.get("labels")
-            if not isinstance(labels, list) or not labels:
-                raise UserError(f'{where_}: "labels" must be a non-empty list')
+            start, end, labels, _value = region
             spans.extend(rec.imported_span(start, end, rec.label_of(lab, ctx, where_)) for lab in labels)
         who = _annotator(meta.get("annotator"), a.get("completed_by"), ctx, what)
         answer = from_label_studio(a.get("was_cancelled"), meta)
@@ -292,19 +283,10 @@ def _predictions(obj: dict[str, Any], text: str, ctx: ReadContext, offsets: rec.
         overall = rec.number(p, "score")
         for j, r in enumerate(rec.listed(p, "result"), 1):
             where_ = f"{what}, result #{j}"
-            if not isinstance(r, dict):
-                raise UserError(f"{where_}: expected an object")
-            value = r.get("value")
-            if r.get("type") != "labels" or not isinstance(value, dict):
-                ctx.note(f'Label Studio prediction results of type "{str(r.get("type"))[:20]}" are not imported')
+            region = _region(r, text, ctx, offsets, where_, "prediction results", "")
+            if region is None:
                 continue
-            if "start" not in value or "end" not in value:
-                raise UserError(f'{where_}: no "start"/"end" in "value"')
-            start, end = offsets.span(value["start"], value["end"], where_)
-            rec.check_text(value.get("text"), text, start, end, where_, (value["start"], value["end"]))
-            labels = value.get("labels")
-            if not isinstance(labels, list) or not labels:
-                raise UserError(f'{where_}: "labels" must be a non-empty list')
+            start, end, labels, value = region
             score = rec.number(r, "score")
             if score is None:
                 score = rec.number(value, "score")
@@ -317,6 +299,28 @@ def _predictions(obj: dict[str, Any], text: str, ctx: ReadContext, offsets: rec.
                 label = rec.label_of(lab, ctx, where_)
                 out.append(Span(start, end, label, origin="suggested", pending=True, rule=rule, confidence=score))
     return out
+
+
+def _region(
+    r: Any, text: str, ctx: ReadContext, offsets: rec.Offsets, where_: str, kind: str, not_kept: str
+) -> tuple[int, int, list[Any], dict[str, Any]] | None:
+    """One result of an annotation or a prediction: its span, labels and ``value``; None (with a
+    note that ``kind`` of other types are not imported, ``not_kept`` said after) for a result that is
+    not a labelled text region."""
+    if not isinstance(r, dict):
+        raise UserError(f"{where_}: expected an object")
+    value = r.get("value")
+    if r.get("type") != "labels" or not isinstance(value, dict):
+        ctx.note(f'Label Studio {kind} of type "{str(r.get("type"))[:20]}" are not imported{not_kept}')
+        return None
+    if "start" not in value or "end" not in value:
+        raise UserError(f'{where_}: no "start"/"end" in "value"')
+    start, end = offsets.span(value["start"], value["end"], where_)
+    rec.check_text(value.get("text"), text, start, end, where_, (value["start"], value["end"]))
+    labels = value.get("labels")
+    if not isinstance(labels, list) or not labels:
+        raise UserError(f'{where_}: "labels" must be a non-empty list')
+    return start, end, labels, value
 
 
 def _annotator(from_meta: Any, completed_by: Any, ctx: ReadContext, what: str) -> str:

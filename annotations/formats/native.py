@@ -92,9 +92,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
     if seconds < 0:
         raise UserError('"seconds_spent" must not be negative')
     created, updated = rec.number(obj, "created"), rec.number(obj, "updated")
-    if not spans and not decided and answer is None and not seconds:
-        return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer, created, updated, seconds, decided)]
+    return rec.item(doc, ImportedAnnotation(who, spans, answer, created, updated, seconds, decided))
 
 
 FORMAT = Format(

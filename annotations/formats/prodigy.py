@@ -145,9 +145,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
             break
     if obj.get("_view_id") not in (None, "ner_manual", "spans_manual"):
         ctx.note(f'Prodigy tasks of view "{str(obj["_view_id"])[:20]}" imported as manual annotations')
-    if not spans and not decided and answer is None:
-        return doc, []
-    return doc, [ImportedAnnotation(who, spans, answer, rejected=decided)]
+    return rec.item(doc, ImportedAnnotation(who, spans, answer, rejected=decided))
 
 
 FORMAT = Format(

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from annotations.errors import UserError
-from annotations.formats.base import ReadContext
+from annotations.formats.base import Item, ReadContext
 from annotations.formats.offsets import UNITS, OffsetMap, differences
 from annotations.model import ORIGINS, Document, Span, derive_id
+from annotations.store import ImportedAnnotation
 from annotations.userfiles import check_value
 
 
@@ -192,3 +193,12 @@ def rejected(obj: dict[str, Any], key: str, text: str, ctx: ReadContext, offsets
         span = full_span(s, text, ctx, offsets, f"rejected suggestion #{i}")
         out.append(span if isinstance(s, dict) and "origin" in s else replace(span, origin="suggested"))
     return out
+
+
+def item(doc: Document, annotation: ImportedAnnotation) -> Item:
+    """A document with the record a line of a JSONL format gave it: no record when it says nothing
+    (no spans, no decided suggestions, no answer, no time spent)."""
+    a = annotation
+    if not a.spans and not a.rejected and a.answer is None and not a.seconds_spent:
+        return doc, []
+    return doc, [a]

@@ -7,11 +7,8 @@ but the suggestion the review walk (. and ,) is on.
 
 from __future__ import annotations
 
-import functools
 import gc
-from collections.abc import Callable
-from dataclasses import replace
-from typing import Any, ClassVar, ParamSpec
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -20,74 +17,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.notifications import Notification, Notify
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from annotations.model import Span
-from annotations.store import Changes
 from reader.autotrain import AutoTrain
 from reader.colours import Quantize
-from reader.keyboard import unbound_key_message
 from reader.options import PendingPolicy, ViewOptions
-from reader.screens.help import HelpScreen
+from reader.screens import common_keys as keys
+from reader.screens.document_screen import ANSWER_PAST, DocumentScreen, reports_user_errors
 from reader.screens.pending import PendingScreen
 from reader.screens.search import SearchScreen
-from reader.screens.team import TeamBoard, TeamScreen
 from reader.session import Decision, Session
 from reader.teamwatch import TeamWatch
 from reader.text.snippet import interface_line
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView, EdgeMoved
-from reader.widgets.doclist import DocumentChosen, DocumentList
+from reader.widgets.doclist import DocumentList
 from reader.widgets.safe import safe, safe_str, snippet
 from reader.widgets.spans import SpanAction, SpanPanel
-
-# The article keeps at least this share of the width; the side panels share the rest, each at most
-# its natural width, and give way below their smallest useful width (F2 / F3 bring them back).
-ARTICLE_SHARE = 0.6
-DOCLIST_WIDTH = (16, 28)  # smallest, natural
-PANEL_WIDTH = (28, 38)
-
-P = ParamSpec("P")
-
-ANSWER_PAST = {"accept": "accepted", "reject": "rejected", "skip": "skipped", "flag": "flagged"}
-
-
-def side_widths(width: int, show_documents: bool | None, show_panel: bool | None) -> tuple[int, int]:
-    """Widths of the document list and the span panel (0: hidden) for a terminal width: together at
-    most 40% of it, so the article keeps 60%. None means "if the width allows"; True/False is the
-    annotator's choice (F2/F3), still kept within that share."""
-    budget = int(width * (1 - ARTICLE_SHARE))
-    want_panel = show_panel if show_panel is not None else budget >= PANEL_WIDTH[0]
-    want_docs = show_documents if show_documents is not None else budget >= PANEL_WIDTH[0] + DOCLIST_WIDTH[0]
-    docs = panel = 0
-    if want_panel and want_docs:
-        docs = min(DOCLIST_WIDTH[1], budget * 2 // 5)
-        panel = min(PANEL_WIDTH[1], budget - docs)
-    elif want_panel:
-        panel = min(PANEL_WIDTH[1], budget)
-    elif want_docs:
-        docs = min(DOCLIST_WIDTH[1], budget)
-    return docs, panel
-
-
-def reports_user_errors(method: Callable[P, None]) -> Callable[P, None]:
-    """A key whose action the store refuses (disk full, a damaged or locked store: a UserError) says
-    so in a notification; the app goes on, and the store is as it was. For a screen's methods (the
-    screen has a ``_notify(message, severity, timeout)``)."""
-
-    @functools.wraps(method)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            method(*args, **kwargs)
-        except UserError as exc:
-            screen: Any = args[0]
-            screen._notify(f"not done: {exc.describe()}", "error", timeout=10)
-
-    return guarded
 
 
 def _shown(name: str) -> str:
@@ -101,7 +51,7 @@ def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
     return hits[0] if step > 0 else hits[-1]
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(DocumentScreen[Session]):
     # time spent on the open document is saved with every action and at least this often, so the
     # team screen's throughput is current while someone reads a long article
     TIME_SAVE_SECONDS: ClassVar[float] = 60.0
@@ -116,11 +66,8 @@ class AnnotateScreen(Screen[None]):
         Binding("r", "answer('reject')", "Reject document"),
         Binding("s", "answer('skip')", "Skip document"),
         Binding("f", "answer('flag')", "Flag document"),
-        Binding("j", "document(1)", "Next document"),
-        Binding("k", "document(-1)", "Previous document"),
-        Binding("J", "next_unanswered", "Next unanswered document"),
-        Binding("z,ctrl+z", "undo", "Undo", tooltip="kept per document, also across restarts"),
-        Binding("Z,ctrl+y", "redo", "Redo"),
+        *keys.navigation("Next unanswered document"),
+        *keys.history("kept per document, also across restarts"),
         Binding("slash", "search", "Search"),
         Binding("n", "hit(1)", "Next search hit", tooltip="selects the hit exactly: a label key labels the hit"),
         Binding("N", "hit(-1)", "Previous search hit"),
@@ -151,12 +98,9 @@ class AnnotateScreen(Screen[None]):
             "Delete span under cursor",
             tooltip="a suggestion deleted counts as rejected",
         ),
-        Binding("h", "toggle_marks", "Show/hide diacritics"),
-        Binding("D", "cycle_direction", "Paragraph direction: auto/rtl/ltr"),
-        Binding("f2", "toggle_side('documents')", "Show/hide document list"),
-        Binding("f3", "toggle_side('panel')", "Show/hide span panel"),
-        Binding("T", "team", "Team: progress, throughput, labels, agreement", tooltip="only your own under --blind"),
-        Binding("question_mark,f1", "help", "Help"),
+        *keys.view("span panel"),
+        keys.team(tooltip="only your own under --blind"),
+        keys.HELP,
     ]
 
     def __init__(
@@ -166,15 +110,12 @@ class AnnotateScreen(Screen[None]):
         on_pending: PendingPolicy = "ask",
         auto_train: AutoTrain | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, options)
         self.auto_train = auto_train
         current = auto_train.current() if auto_train is not None else None
         self._model_note = current.status if current is not None else ""
-        self.options = options or ViewOptions()
         self.on_pending: PendingPolicy = on_pending
         self.query_text = ""
-        self._awaiting: str | None = None
         self._walk: Span | None = None  # the suggestion . and , last selected
         self._last_status = Text()
         self._note = ""
@@ -182,7 +123,6 @@ class AnnotateScreen(Screen[None]):
         # the others' progress (not under a blind routing policy)
         self.team_watch: TeamWatch | None = None
         self._others: list[tuple[str, int]] = []
-        self.team_board: TeamBoard | None = None  # the team screen's figures, once it was shown
         self._policy_error: str | None = None  # told once
 
     # -- layout ------------------------------------------------------------------------------------
@@ -254,6 +194,9 @@ class AnnotateScreen(Screen[None]):
         queue = self.session.queue
         return queue is not None and queue.policy.blind
 
+    def _blind(self) -> bool:
+        return self.blind
+
     def _watch_team(self) -> None:
         s = self.session
         if self.blind:
@@ -300,25 +243,9 @@ class AnnotateScreen(Screen[None]):
         if queue_changed or policy_changed or changes.records or everything:
             self._status()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._apply_width(event.size.width)
-
     def _apply_width(self, width: int) -> None:
         self.query_one("#legend", Static).update(self._legend(width))
-        docs, panel = side_widths(width, self.options.show_documents, self.options.show_panel)
-        for selector, cells in (("#documents", docs), ("#panel", panel)):
-            widget = self.query_one(selector)
-            widget.display = cells > 0
-            if cells:
-                widget.styles.width = cells
-
-    @property
-    def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
-    def doclist(self) -> DocumentList:
-        return self.query_one(DocumentList)
+        super()._apply_width(width)
 
     # -- documents ---------------------------------------------------------------------------------
     def open_document(self, index: int, cursor: int = 0, note: str = "") -> None:
@@ -353,10 +280,6 @@ class AnnotateScreen(Screen[None]):
         panel.show_spans(self.article.text, spans)
         panel.show_cursor(self.article.text, spans, self.article.cursor)
         self.doclist.refresh_row(self.session.index)
-
-    def _notify(self, message: str, severity: str = "information", timeout: float = 4) -> None:
-        """A toast, for what must be read in full; never parsed as markup, controls made visible."""
-        self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def _status(self, note: str | None = None, *, shorter: str | None = None) -> None:
         """Redraw the status line. ``note`` (what the last key did) stays until the next note. Routine
@@ -415,24 +338,6 @@ class AnnotateScreen(Screen[None]):
         if toast is not None and toast in self.app._notifications:
             self.app._unnotify(toast)
 
-    def on_document_chosen(self, message: DocumentChosen) -> None:
-        self.open_document(message.index)
-        self.article.focus()
-
-    def action_document(self, step: int) -> None:
-        target = self.session.index + step
-        if 0 <= target < len(self.session.ids):
-            self.open_document(target)
-        else:
-            self._status("no more documents that way")
-
-    def action_next_unanswered(self) -> None:
-        target = self.session.next_unanswered()
-        if target is None:
-            self._status("every document has an answer")
-        else:
-            self.open_document(target)
-
     # -- cursor --------------------------------------------------------------------------------------
     def _cursor_changed(self, offset: int, selection: tuple[int, int] | None) -> None:
         if not self.is_mounted:
@@ -444,14 +349,7 @@ class AnnotateScreen(Screen[None]):
         self._status()
 
     # -- keys that are not bindings: labels, and telling about keys that do nothing ------------------------
-    @reports_user_errors
-    def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.is_printable:
-            if event.key == "escape" and self._awaiting:
-                self._awaiting = None
-                self._status("cancelled")
-            return
-        character = event.character
+    def _typed(self, event: events.Key, character: str) -> None:
         label = self.session.schema.by_key(character)
         if label is None:
             awaiting = self._awaiting
@@ -460,12 +358,8 @@ class AnnotateScreen(Screen[None]):
                 self._status(f"{safe_str(character)} is not a label key: {awaiting.replace('_', ' ')} cancelled")
                 event.stop()
                 event.prevent_default()
-            elif event.key not in self.active_bindings:
-                lower = character.lower()
-                lower_is_a_key = lower != character and (
-                    self.session.schema.by_key(lower) is not None or lower in self.active_bindings
-                )
-                self._status(unbound_key_message(character, lower_is_a_key))
+            else:
+                self._tell_unbound(event, character)
             return
         event.stop()
         event.prevent_default()
@@ -652,25 +546,12 @@ class AnnotateScreen(Screen[None]):
             self._refresh_spans()
             self._status(f"{done}; this was the last document — z undoes")
 
-    def _after_history(self, result: tuple[str, object] | None, verb: str) -> None:
-        if result is None:
-            self._status(f"nothing to {verb}")
-            return
-        doc_id, action = result
-        s = self.session
-        if doc_id != s.doc_id and doc_id in s.ids:
-            self.open_document(s.ids.index(doc_id))
-        self.doclist.set_answer(doc_id, s.answers.get(doc_id))
+    def _show_document(self, index: int) -> None:
+        self.open_document(index)
+
+    def _history_done(self, note: str) -> None:
         self._refresh_spans()
-        self._status(f"{verb}: {action.describe()}")  # type: ignore[attr-defined]
-
-    @reports_user_errors
-    def action_undo(self) -> None:
-        self._after_history(self.session.undo(), "undo")
-
-    @reports_user_errors
-    def action_redo(self) -> None:
-        self._after_history(self.session.redo(), "redo")
+        self._status(note)
 
     # -- search --------------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -742,45 +623,3 @@ class AnnotateScreen(Screen[None]):
         hits = self.article.hits  # open_document searched it for the query
         self._go_to_hit(_first(hits, step))
         self._status(f"{len(hits)} hit(s) for «{shown}» in this document")
-
-    # -- view ----------------------------------------------------------------------------------------
-    def _set_options(self, options: ViewOptions) -> None:
-        self.options = options
-        self.article.set_options(options)
-
-    def action_toggle_marks(self) -> None:
-        self._set_options(self.options.toggled_marks())
-        self._status("diacritics shown" if self.options.show_marks else "diacritics hidden")
-
-    def action_cycle_direction(self) -> None:
-        self._set_options(self.options.next_direction())
-        self._status(f"paragraph direction: {self.options.direction}")
-
-    def action_toggle_side(self, which: str) -> None:
-        widget = self.query_one("#documents" if which == "documents" else "#panel")
-        shown = not widget.display
-        if which == "documents":
-            self.options = replace(self.options, show_documents=shown)
-        else:
-            self.options = replace(self.options, show_panel=shown)
-        self._apply_width(self.size.width)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.session.schema, self))
-
-    @reports_user_errors
-    def action_team(self) -> None:
-        self.app.push_screen(open_team_screen(self, self.session, lambda: self.blind))
-
-
-def open_team_screen(screen: AnnotateScreen | Any, session: Session, blind: Callable[[], bool]) -> TeamScreen:
-    """The team screen for ``screen`` (which keeps its ``team_board``), with what this session wrote
-    since it last looked."""
-    session.record_time()
-    if screen.team_board is None:
-        screen.team_board = TeamBoard(session.store)
-    board: TeamBoard = screen.team_board
-    if session.touched:
-        board.feed(Changes(records={(d, session.annotator) for d in session.touched}))
-        session.touched.clear()
-    return TeamScreen(board, session.annotator, blind)

@@ -11,7 +11,6 @@ decisions are the session's (reader/adjudicate.py): each key is one saved, undoa
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -20,27 +19,25 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotations.adjudication import Candidate, holders_text, next_open
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from reader.adjudicate import AdjudicationSession
-from reader.keyboard import unbound_key_message
 from reader.options import ViewOptions
-from reader.screens.annotate import ANSWER_PAST, open_team_screen, reports_user_errors, side_widths
-from reader.screens.help import HelpScreen
-from reader.screens.team import TeamBoard
+from reader.screens import common_keys as keys
+from reader.screens.document_screen import ANSWER_PAST, DocumentScreen, reports_user_errors
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.candidates import CandidateChosen, CandidateList, ReviewPanel
-from reader.widgets.doclist import DocumentChosen, DocumentList
+from reader.widgets.doclist import DocumentList
 from reader.widgets.safe import safe, safe_str, snippet
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(DocumentScreen[AdjudicationSession]):
     PANEL_CLASS = CandidateList  # the help screen lists its keys
+    ALL_ANSWERED = "every document has been adjudicated"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c", "decide('accept')", "Accept span", tooltip="the one . selected, or the innermost under the cursor"
@@ -60,28 +57,18 @@ class ReviewScreen(Screen[None]):
         ),
         Binding("r", "answer('reject')", "Reject document (gold: the document is rejected)"),
         Binding("s", "answer('skip')", "Skip document (come back later)"),
-        Binding("j", "document(1)", "Next document"),
-        Binding("k", "document(-1)", "Previous document"),
-        Binding("J", "next_unanswered", "Next document not adjudicated yet"),
-        Binding("z,ctrl+z", "undo", "Undo", tooltip="kept in the gold record, also across restarts"),
-        Binding("Z,ctrl+y", "redo", "Redo"),
-        Binding("T", "team", "Team: progress, throughput, labels, agreement"),
-        Binding("h", "toggle_marks", "Show/hide diacritics"),
-        Binding("D", "cycle_direction", "Paragraph direction: auto/rtl/ltr"),
-        Binding("f2", "toggle_side('documents')", "Show/hide document list"),
-        Binding("f3", "toggle_side('panel')", "Show/hide review panel"),
-        Binding("question_mark,f1", "help", "Help"),
+        *keys.navigation("Next document not adjudicated yet"),
+        *keys.history("kept in the gold record, also across restarts"),
+        keys.team(),
+        *keys.view("review panel"),
+        keys.HELP,
     ]
 
     def __init__(self, session: AdjudicationSession, options: ViewOptions | None = None) -> None:
-        super().__init__()
-        self.session = session
-        self.options = options or ViewOptions()
+        super().__init__(session, options)
         self._walk: Candidate | None = None
-        self._awaiting: str | None = None
         self._confirm_accept: str | None = None  # the document `a` was pressed on with spans undecided
         self._note = ""
-        self.team_board: TeamBoard | None = None
 
     # -- layout ------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -107,28 +94,6 @@ class ReviewScreen(Screen[None]):
         self._apply_width(self.size.width)
         self.open_document(self.session.index)
         self.set_interval(1.0, self._follow_store)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        docs, panel = side_widths(width, self.options.show_documents, self.options.show_panel)
-        for selector, cells in (("#documents", docs), ("#panel", panel)):
-            widget = self.query_one(selector)
-            widget.display = cells > 0
-            if cells:
-                widget.styles.width = cells
-
-    @property
-    def article(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
-    def doclist(self) -> DocumentList:
-        return self.query_one(DocumentList)
-
-    def _notify(self, message: str, severity: str = "information", timeout: float = 4) -> None:
-        self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     # -- documents ---------------------------------------------------------------------------------
     @reports_user_errors
@@ -192,24 +157,6 @@ class ReviewScreen(Screen[None]):
             and cell_len(f" {s.index + 1}/{len(s.ids)}  {open_} undecided  {note}") > self.size.width
         ):
             self._notify(note)
-
-    def on_document_chosen(self, message: DocumentChosen) -> None:
-        self.open_document(message.index)
-        self.article.focus()
-
-    def action_document(self, step: int) -> None:
-        target = self.session.index + step
-        if 0 <= target < len(self.session.ids):
-            self.open_document(target)
-        else:
-            self._status("no more documents that way")
-
-    def action_next_unanswered(self) -> None:
-        target = self.session.next_unanswered()
-        if target is None:
-            self._status("every document has been adjudicated")
-        else:
-            self.open_document(target)
 
     @reports_user_errors
     def _follow_store(self) -> None:
@@ -313,14 +260,7 @@ class ReviewScreen(Screen[None]):
         self._refresh(self._describe(found))
 
     # -- label keys: the reviewer's own span; digits after v --------------------------------------------
-    @reports_user_errors
-    def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.is_printable:
-            if event.key == "escape" and self._awaiting:
-                self._awaiting = None
-                self._status("cancelled")
-            return
-        character = event.character
+    def _typed(self, event: events.Key, character: str) -> None:
         if self._awaiting == "version":
             self._awaiting = None
             event.stop()
@@ -329,12 +269,7 @@ class ReviewScreen(Screen[None]):
             return
         label = self.session.schema.by_key(character)
         if label is None:
-            if event.key not in self.active_bindings:
-                lower = character.lower()
-                lower_is_a_key = lower != character and (
-                    self.session.schema.by_key(lower) is not None or lower in self.active_bindings
-                )
-                self._status(unbound_key_message(character, lower_is_a_key))
+            self._tell_unbound(event, character)
             return
         event.stop()
         event.prevent_default()
@@ -386,51 +321,13 @@ class ReviewScreen(Screen[None]):
         else:
             self._refresh(f"{done}; this was the last document — z undoes")
 
-    def _after_history(self, result: tuple[str, object] | None, verb: str) -> None:
-        if result is None:
-            self._status(f"nothing to {verb}")
-            return
-        doc_id, action = result
+    def _show_document(self, index: int) -> None:
+        # taken, not opened: opening would pre-accept the agreed spans of an untouched document
         s = self.session
-        if doc_id != s.doc_id and doc_id in s.ids:
-            s.take(s.ids.index(doc_id))
-            self.article.load(s.document().text, s.drawn(s.review()))
-            self.doclist.set_current(s.index)
+        s.take(index)
+        self.article.load(s.document().text, s.drawn(s.review()))
+        self.doclist.set_current(s.index)
+
+    def _history_done(self, note: str) -> None:
         self._walk = None
-        self.doclist.set_answer(doc_id, s.answers.get(doc_id))
-        self._refresh(f"{verb}: {action.describe()}")  # type: ignore[attr-defined]
-
-    @reports_user_errors
-    def action_undo(self) -> None:
-        self._after_history(self.session.undo(), "undo")
-
-    @reports_user_errors
-    def action_redo(self) -> None:
-        self._after_history(self.session.redo(), "redo")
-
-    # -- view ----------------------------------------------------------------------------------------
-    def action_toggle_marks(self) -> None:
-        self.options = self.options.toggled_marks()
-        self.article.set_options(self.options)
-        self._status("diacritics shown" if self.options.show_marks else "diacritics hidden")
-
-    def action_cycle_direction(self) -> None:
-        self.options = self.options.next_direction()
-        self.article.set_options(self.options)
-        self._status(f"paragraph direction: {self.options.direction}")
-
-    def action_toggle_side(self, which: str) -> None:
-        widget = self.query_one("#documents" if which == "documents" else "#panel")
-        shown = not widget.display
-        if which == "documents":
-            self.options = replace(self.options, show_documents=shown)
-        else:
-            self.options = replace(self.options, show_panel=shown)
-        self._apply_width(self.size.width)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.session.schema, self))
-
-    @reports_user_errors
-    def action_team(self) -> None:
-        self.app.push_screen(open_team_screen(self, self.session, lambda: False))
+        self._refresh(note)
