@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from annotations.agreement import AnnotatorAgreement, DocumentAgreement, Figures, Report, by_annotator, compute
@@ -20,6 +21,7 @@ from annotations.store import Store
 from annotations.teamdata import Collected, agreement_items
 from reader.commands.tables import DASH, json_text, number, table, write_csv
 from reader.text.sanitize import terminal_safe
+from reader.text.snippet import screen_text
 
 FIGURE_COLUMNS = (
     "a",
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             f"no answered record uses the label {args.label!r} (labels used: {', '.join(sorted(seen.labels))})"
         )
-    view = _View(args, report, seen, progress_rows)
+    view = _View(args, report, seen, progress_rows, visual=args.format == "table" and sys.stdout.isatty())
     if args.format == "json":
         print(json_text(view.data()))
     elif args.format == "csv":
@@ -100,14 +102,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pair_name(f: Figures) -> str:
+def _pair_name(f: Figures, shown: Callable[[str], str]) -> str:
     if f.a is None or f.b is None:
         return "all annotators"
-    return f"{f.a} – {f.b}"
+    return f"{shown(f.a)} – {shown(f.b)}"
 
 
-def _label_name(label: str | None) -> str:
-    return "all labels" if label is None else label
+def _label_name(label: str | None, shown: Callable[[str], str]) -> str:
+    return "all labels" if label is None else shown(label)
 
 
 def _duration(seconds: float) -> str:
@@ -118,13 +120,27 @@ def _duration(seconds: float) -> str:
 
 class _View:
     def __init__(
-        self, args: argparse.Namespace, report: Report, seen: Collected, progress_rows: dict[str, Progress]
+        self,
+        args: argparse.Namespace,
+        report: Report,
+        seen: Collected,
+        progress_rows: dict[str, Progress],
+        *,
+        visual: bool = False,
     ) -> None:
         self.args = args
         self.report = report
         self.seen = seen
         self.progress = progress_rows
         self.annotators: dict[str, AnnotatorAgreement] = by_annotator(report)
+        # A table written to a terminal shows every name shaped and in visual order (the terminal
+        # does neither); piped into a file or another program it stays in logical order, as JSON
+        # and CSV always do.
+        self.visual = visual
+
+    def _name(self, value: str) -> str:
+        """A user-supplied string (annotator, label, document id) for the table."""
+        return screen_text(value) if self.visual else terminal_safe(value)
 
     # ---- data (JSON and CSV)
     def _annotator_rows(self) -> list[dict[str, Any]]:
@@ -202,7 +218,7 @@ class _View:
         if self.report.pairs:
             return None
         if self.args.against is not None:
-            who = terminal_safe(self.args.against)
+            who = self._name(self.args.against)
             return f"No document has been answered both by {who} and by another annotator yet."
         return "No document has been answered (accept or reject) by two or more annotators yet."
 
@@ -218,7 +234,7 @@ class _View:
         ]
         rows = [
             [
-                _label_name(f.label),
+                _label_name(f.label, self._name),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -239,8 +255,8 @@ class _View:
             )
         pair_rows = [
             [
-                _pair_name(f),
-                _label_name(f.label),
+                _pair_name(f, self._name),
+                _label_name(f.label, self._name),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -263,7 +279,11 @@ class _View:
         if swaps:
             parts.append(
                 "Labels given to the same text\n"
-                + table(["label", "label", "times"], [[a, b, n] for a, b, n in swaps[:10]], right=(2,))
+                + table(
+                    ["label", "label", "times"],
+                    [[self._name(a), self._name(b), n] for a, b, n in swaps[:10]],
+                    right=(2,),
+                )
             )
         low = [d for d in r.documents if d.score < 1.0][:5]
         if low:
@@ -273,12 +293,12 @@ class _View:
     def _document_rows_table(self, docs: list[DocumentAgreement]) -> str:
         rows = [
             [
-                d.doc_id,
+                self._name(d.doc_id),
                 number(d.score),
                 number(d.f1_exact),
                 number(d.f1_overlap),
                 number(d.alpha),
-                ", ".join(f"{n} {a}" for n, a in zip(d.annotators, d.answers, strict=True)),
+                ", ".join(f"{self._name(n)} {a}" for n, a in zip(d.annotators, d.answers, strict=True)),
             ]
             for d in docs
         ]
@@ -301,7 +321,7 @@ class _View:
             per_hour = r["per_hour"]
             rows.append(
                 [
-                    r["annotator"],
+                    self._name(r["annotator"]),
                     r["accepted"],
                     r["rejected"],
                     r["skipped"] + r["flagged"],
@@ -317,7 +337,7 @@ class _View:
             )
         if not rows:
             return "No annotation records yet."
-        against = "the others" if self.args.against is None else terminal_safe(self.args.against)
+        against = "the others" if self.args.against is None else self._name(self.args.against)
         return f"Progress, and agreement with {against}\n" + table(
             [
                 "annotator",
@@ -344,8 +364,8 @@ class _View:
         ref = self.args.against
         rows = [
             [
-                f.b or "",
-                _label_name(f.label),
+                self._name(f.b or ""),
+                _label_name(f.label, self._name),
                 f.documents,
                 number(f.spans.precision_exact),
                 number(f.spans.recall_exact),
@@ -356,7 +376,7 @@ class _View:
             ]
             for f in sorted(self.report.pairs, key=lambda f: (f.b or "", f.label is not None, f.label or ""))
         ]
-        title = "Against the adjudicated gold" if ref == GOLD else f"Against {terminal_safe(ref)}"
+        title = "Against the adjudicated gold" if ref == GOLD else f"Against {self._name(ref)}"
         return (
             title
             + " (precision and recall are each annotator's)\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import sys
 from pathlib import Path
 
 from annotations.errors import UserError
@@ -33,6 +34,7 @@ from annotations.store.atomic import atomic_write_bytes
 from annotations.userfiles import describe_os_error
 from reader.queue import load_policy
 from reader.text.sanitize import terminal_safe
+from reader.text.snippet import screen_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -151,7 +153,9 @@ def _describe(store: Path, policy: RoutingPolicy | None, verb: str = "") -> str:
             "`reader team --overlap N --agreement-share P`)"
         )
     head = f"{verb} the routing policy of {store}" if verb else f"Routing policy of {store}"
-    team = ", ".join(policy.team) if policy.team else "anyone who comes"
+    # names shaped and in visual order for a terminal (which does neither); logical into a pipe
+    shown = screen_text if sys.stdout.isatty() else terminal_safe
+    team = ", ".join(map(shown, policy.team)) if policy.team else "anyone who comes"
     lines = [
         f"{head} ({policy_path(store)}):",
         f"  overlap          {policy.overlap} (annotators per document)",

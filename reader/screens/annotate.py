@@ -32,18 +32,17 @@ from reader.screens.pending import PendingScreen
 from reader.screens.search import SearchScreen
 from reader.session import Decision, Session
 from reader.teamwatch import TeamWatch
-from reader.text.snippet import interface_line
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView, EdgeMoved
 from reader.widgets.doclist import DocumentList
-from reader.widgets.safe import safe, safe_str, snippet
+from reader.widgets.safe import safe, safe_str, screen_text, snippet
 from reader.widgets.spans import SpanAction, SpanPanel
 
 
 def _shown(name: str) -> str:
-    """A name or an id for the status line: controls made visible first, then (an Arabic name)
-    shaped and in visual order through the layout engine."""
-    return interface_line(safe_str(name))
+    """A name, a label or an id for the status line: controls made visible first, then (an Arabic
+    name) shaped and in visual order through the layout engine, on its own."""
+    return screen_text(name)
 
 
 def _first(hits: list[tuple[int, int]], step: int) -> tuple[int, int]:
@@ -369,7 +368,8 @@ class AnnotateScreen(DocumentScreen[Session]):
         elif awaiting == "accept_all":
             count = self.session.accept_all(label.name)
             self._refresh_spans()
-            self._status(f"accepted {count} {label.name} suggestion(s)" if count else f"no pending {label.name}")
+            name = _shown(label.name)
+            self._status(f"accepted {count} {name} suggestion(s)" if count else f"no pending {name}")
         else:
             self._apply_label(label)
 
@@ -389,13 +389,13 @@ class AnnotateScreen(DocumentScreen[Session]):
         span = outcome.span
         shown = snippet(article.text[span.start : span.end], 30)
         if outcome.verb == "already":
-            self._status(f"{label.name} is already there: {shown}")
+            self._status(f"{_shown(label.name)} is already there: {shown}")
         elif outcome.verb == "accepted":
-            self._status(f"accepted suggestion {label.name}: {shown}")
+            self._status(f"accepted suggestion {_shown(label.name)}: {shown}")
         elif outcome.verb == "replaced":
-            self._status(f"labelled {label.name} instead of the suggestion: {shown}")
+            self._status(f"labelled {_shown(label.name)} instead of the suggestion: {shown}")
         else:
-            self._status(f"labelled {label.name}: {shown}")
+            self._status(f"labelled {_shown(label.name)}: {shown}")
 
     def _spans_under_cursor(self) -> list[Span]:
         cursor = self.article.cursor
@@ -409,9 +409,9 @@ class AnnotateScreen(DocumentScreen[Session]):
             return
         if self.session.relabel(under[0], label):
             self._refresh_spans()
-            self._status(f"relabelled {under[0].label} -> {label.name}")
+            self._status(f"relabelled {_shown(under[0].label)} -> {_shown(label.name)}")
         else:
-            self._status(f"it is {label.name} already")
+            self._status(f"it is {_shown(label.name)} already")
 
     def action_await_label(self, purpose: str) -> None:
         self._awaiting = purpose
@@ -427,7 +427,7 @@ class AnnotateScreen(DocumentScreen[Session]):
         self.session.delete(span)
         self._refresh_spans()
         what = "rejected suggestion" if span.origin == "suggested" else "deleted"
-        self._status(f"{what} {span.label} — z undoes")
+        self._status(f"{what} {_shown(span.label)} — z undoes")
 
     @reports_user_errors
     def on_span_action(self, message: SpanAction) -> None:
@@ -438,7 +438,7 @@ class AnnotateScreen(DocumentScreen[Session]):
         elif message.action == "delete":
             self.session.delete(span)
             self._refresh_spans()
-            self._status(f"deleted {span.label} — z undoes")
+            self._status(f"deleted {_shown(span.label)} — z undoes")
         elif message.action == "relabel":
             self.article.move_to(span.start)
             self.action_await_label("relabel")
@@ -476,7 +476,8 @@ class AnnotateScreen(DocumentScreen[Session]):
             self.session.reject(span)
         self._refresh_spans()
         left = self.session.pending_count()
-        self._status(f"{verdict}ed {span.label}; {left} pending — . for the next", shorter=f"{verdict}ed {span.label}")
+        name = _shown(span.label)
+        self._status(f"{verdict}ed {name}; {left} pending — . for the next", shorter=f"{verdict}ed {name}")
 
     def action_next_suggestion(self, step: int) -> None:
         s = self.session
@@ -489,9 +490,9 @@ class AnnotateScreen(DocumentScreen[Session]):
         self.article.select(found.start, found.end, cursor=found.start)
         self._walk = found
         order = s.pending()
-        where = f"suggestion {order.index(found) + 1}/{len(order)} {found.label}"
+        where = f"suggestion {order.index(found) + 1}/{len(order)} {_shown(found.label)}"
         self._status(
-            f"{where} ({found.rule or 'rule'}): c accepts, x rejects", shorter=f"{where}: c accepts, x rejects"
+            f"{where} ({_shown(found.rule or 'rule')}): c accepts, x rejects", shorter=f"{where}: c accepts, x rejects"
         )
 
     # -- answers, undo -----------------------------------------------------------------------------

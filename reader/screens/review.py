@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
-from annotations.adjudication import Candidate, holders_text, next_open
+from annotations.adjudication import Candidate, next_open
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from reader.adjudicate import AdjudicationSession
@@ -30,9 +30,9 @@ from reader.screens import common_keys as keys
 from reader.screens.document_screen import ANSWER_PAST, DocumentScreen, reports_user_errors
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
-from reader.widgets.candidates import CandidateChosen, CandidateList, ReviewPanel
+from reader.widgets.candidates import CandidateChosen, CandidateList, ReviewPanel, holders_shown
 from reader.widgets.doclist import DocumentList
-from reader.widgets.safe import safe, safe_str, snippet
+from reader.widgets.safe import safe, safe_str, screen_text, snippet
 
 
 class ReviewScreen(DocumentScreen[AdjudicationSession]):
@@ -88,7 +88,7 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         for label in self.session.schema.labels:
             ink = chip_ink(label, quantize)
             legend.append(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}")
-            legend.append(f" {safe_str(label.name.title())}  ")
+            legend.append(f" {screen_text(label.name.title())}  ")
         self.query_one("#legend", Static).update(legend)
         self.article.focus()
         self._apply_width(self.size.width)
@@ -146,10 +146,10 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
             text.append(safe(self._note, "italic"))
             text.append("  ")
         text.append(f"gold: {gold or '—'}  adjudicated {s.answered}/{len(s.ids)}  ")
-        answers = ", ".join(f"{n} {a}" for n, a in review.answers)
+        answers = ", ".join(f"{screen_text(n)} {a}" for n, a in review.answers)
         text.append(safe(f"answers: {answers}  ", "dim"))
-        text.append(safe(f"reviewer: {s.reviewer}  ", "dim"))
-        text.append(safe(s.doc_id, "dim"))
+        text.append(safe(f"reviewer: {screen_text(s.reviewer)}  ", "dim"))
+        text.append(safe(screen_text(s.doc_id), "dim"))
         self.query_one("#status", Static).update(text, layout=False)
         if (
             self._note
@@ -200,8 +200,8 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
 
     def _describe(self, c: Candidate) -> str:
         shown = snippet(self.article.text[c.span.start : c.span.end], 30)
-        who = holders_text(self.session.review(), c)
-        return f"{c.span.label} «{shown}» — {who}; {c.state} — c accepts, x rejects"
+        who = holders_shown(self.session.review(), c)
+        return f"{screen_text(c.span.label)} «{shown}» — {who}; {c.state} — c accepts, x rejects"
 
     # -- decisions -----------------------------------------------------------------------------------
     @reports_user_errors
@@ -214,9 +214,10 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         done = s.accept_candidate(c) if verdict == "accept" else s.reject_candidate(c)
         left = s.review().count("open")
         if done:
-            self._refresh(f"{verdict}ed {c.span.label} ({holders_text(s.review(), c)}); {left} undecided — . next")
+            who = holders_shown(s.review(), c)
+            self._refresh(f"{verdict}ed {screen_text(c.span.label)} ({who}); {left} undecided — . next")
         else:
-            self._refresh(f"{c.span.label} is {verdict}ed already")
+            self._refresh(f"{screen_text(c.span.label)} is {verdict}ed already")
 
     @reports_user_errors
     def action_accept_agreed(self) -> None:
@@ -229,7 +230,7 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
             self._status("nobody answered this document")
             return
         self._awaiting = "version"
-        choices = "  ".join(f"{n} {name}" for n, name in enumerate(names[:9], 1))
+        choices = "  ".join(f"{n} {screen_text(name)}" for n, name in enumerate(names[:9], 1))
         self._status(f"whose version? {choices} (escape cancels)")
 
     @reports_user_errors
@@ -242,9 +243,9 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         name = names[n - 1]
         if self.session.take_version(name):
             self._walk = None
-            self._refresh(f"took {name}'s version — z undoes")
+            self._refresh(f"took {screen_text(name)}'s version — z undoes")
         else:
-            self._refresh(f"the gold record is {name}'s version already")
+            self._refresh(f"the gold record is {screen_text(name)}'s version already")
 
     def action_walk(self, step: int) -> None:
         review = self.session.review()
@@ -289,11 +290,11 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         self.article.clear_selection()
         shown = snippet(self.article.text[target[0] : target[1]], 30)
         if verb == "added":
-            self._refresh(f"added the reviewer's own {label.name}: {shown}")
+            self._refresh(f"added the reviewer's own {screen_text(label.name)}: {shown}")
         elif verb == "accepted":
-            self._refresh(f"accepted {label.name}: {shown}")
+            self._refresh(f"accepted {screen_text(label.name)}: {shown}")
         else:
-            self._refresh(f"{label.name} is in the gold record already: {shown}")
+            self._refresh(f"{screen_text(label.name)} is in the gold record already: {shown}")
 
     # -- answers, undo -----------------------------------------------------------------------------
     @reports_user_errors

@@ -8,7 +8,8 @@ progress, throughput and label counts at once, within a second. The agreement re
 again off the UI thread when something changed, at most every
 ``MIN_INTERVAL`` seconds and never more than a quarter of the time (a big team's report takes a
 while to compute: it waits three times as long as the last computation took). Every name on this
-screen goes through ``terminal_safe`` and is never read as markup.
+screen goes through ``screen_text`` (sanitised, Arabic shaped, in visual order) and is never read as
+markup.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from annotations.gold import is_gold
 from annotations.progress import Progress
 from annotations.store import Changes, Store
 from annotations.teamdata import TeamData, TeamFigures
-from reader.widgets.safe import safe
+from reader.widgets.safe import safe, screen_text, shown
 
 MIN_INTERVAL = 2.0  # seconds between two computations of the figures
 BAR_WIDTH = 20
@@ -238,7 +239,7 @@ def _progress_table(rows: list[Progress], documents: int) -> Table:
     for p in rows:
         per_hour = p.per_hour
         table.add_row(
-            safe(p.annotator, "bold"),
+            shown(p.annotator, "bold"),
             Text(bar(p.answered, max(documents, 1)), style="green"),
             Text(f"{p.answered}/{documents}"),
             Text(str(p.answers["accept"])),
@@ -265,9 +266,9 @@ def _labels_table(rows: list[Progress]) -> Table | None:
     table = Table(title="Labels", title_justify="left", box=None, padding=(0, 1), show_edge=False)
     table.add_column("annotator", no_wrap=True)
     for label in labels:
-        table.add_column(safe(label), no_wrap=True)
+        table.add_column(shown(label), no_wrap=True)
     for p in rows:
-        cells: list[RenderableType] = [safe(p.annotator, "bold")]
+        cells: list[RenderableType] = [shown(p.annotator, "bold")]
         for label in labels:
             n = p.labels[label]
             cell = Text(bar(n, top, 8), style="cyan")
@@ -295,7 +296,7 @@ def _agreement(f: TeamFigures) -> RenderableType:
         f1 = fig.spans.f1_exact
         table.add_row(
             safe(who, "bold"),
-            safe("all labels" if fig.label is None else fig.label),
+            Text("all labels") if fig.label is None else shown(fig.label),
             Text(str(fig.documents)),
             Text(_figure(f1)),
             Text(bar(f1, 1.0, 12), style="green"),
@@ -309,13 +310,13 @@ def _agreement(f: TeamFigures) -> RenderableType:
         row("all annotators", fig)
     for fig in r.pairs:
         if fig.label is None:
-            row(f"{fig.a} – {fig.b}", fig)
+            row(f"{screen_text(fig.a)} – {screen_text(fig.b)}", fig)
     parts: list[RenderableType] = [table]
     if f.stale:
         parts.append(Text(f"{f.stale} answered record(s) made on an older text were left out.", style="dim"))
     swaps = r.swaps()[:5]
     if swaps:
         line = Text("Labels given to the same text: ", style="dim")
-        line.append(safe(", ".join(f"{a}/{b} ×{n}" for a, b, n in swaps)))
+        line.append(safe(", ".join(f"{screen_text(a)}/{screen_text(b)} ×{n}" for a, b, n in swaps)))
         parts.append(line)
     return Group(*parts)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from reader.text.sanitize import terminal_safe
+
 from .layout import ParagraphLayout
 
 ELLIPSIS = "\u2026"
@@ -66,6 +68,35 @@ def interface_lines(text: str, width: int) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def interface_line(text: str) -> str:
-    """One short interface string (a name, an id) shaped and in visual order, not wrapped."""
+    """One short interface string (a message) shaped and in visual order on the interface's
+    left-to-right base direction, not wrapped."""
     flat = " ".join(text.split("\n"))
-    return interface_lines(flat, max(1, len(flat)))[0] if flat else ""
+    # A wide glyph takes two cells: at len(flat) cells a line of CJK would wrap (and lose its end).
+    return "".join(interface_lines(flat, max(1, 2 * len(flat)))) if flat else ""
+
+
+def screen_text(value: object) -> str:
+    """Any user-supplied string (an annotator's or a label's name, a document id or title, a meta
+    value, a rule, a file name, a query) as the screen must get it, on one line: every control made
+    a visible placeholder (``terminal_safe``), Arabic shaped, and the whole in visual order.
+
+    The string is laid out on its own, as an isolate whose direction is that of its first strong
+    character (what HTML's ``<bdi>`` does): a name quoted in an English sentence keeps its own
+    order and does not pull its neighbours into it. So compose messages from pieces that went
+    through here (``f"took {screen_text(name)}'s version"``), never pass a composed message through
+    again: the pieces are in visual order already, and a second pass would turn them back.
+
+    Every cell Rich measures is a cell drawn: presentation forms are one cell, a mark sits in its
+    letter's cell, a wide glyph takes two (``rich.cells.cell_len`` of the result is its width)."""
+    return _visual_line(terminal_safe(value))
+
+
+@lru_cache(maxsize=8192)
+def _visual_line(text: str) -> str:
+    if not text:
+        return ""
+    # Tabs and line breaks are placeholders by now, so no cluster is wider than two cells and the
+    # string fits on one line of 2 * len(text) cells; an RTL line is padded on the left to that
+    # width, which is taken off again (with the string's own edge spaces, which show nothing).
+    layout = ParagraphLayout(text, 0, 0, 2 * len(text) + 1)
+    return "".join(line.text for line in layout.lines).strip(" ")

@@ -1,7 +1,7 @@
 """The review panel: the annotators of the document under review with their answers, and every
 candidate span once — its label and text, who has it (all / which annotators / the reviewer's own)
 and what the reviewer decided (accepted ✓, rejected ✗, open ?). Every user string is drawn through
-``terminal_safe`` and never read as markup."""
+``terminal_safe`` (names and labels shaped and in visual order) and never read as markup."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from textual.widgets import Static
 from annotations.adjudication import Candidate, Review, holders_text
 from annotations.labels import LabelSchema
 from reader.widgets.doclist import ANSWER_MARKS
-from reader.widgets.safe import safe, safe_str, snippet
+from reader.widgets.safe import fit, safe, screen_text, shown, snippet
 from reader.widgets.spans import label_text_colours
 
 ROW_HEIGHT = 2
@@ -34,6 +34,15 @@ class CandidateChosen(Message):
     candidate: Candidate
 
 
+def holders_shown(review: Review, c: Candidate) -> str:
+    """Who has a candidate (``holders_text``), screen-ready: each annotator's name shaped and in
+    visual order on its own."""
+    who = holders_text(review, c)
+    if c.holders and who != "all":
+        who = ", ".join(map(screen_text, c.holders))
+    return who
+
+
 def describe_candidate(review: Review, c: Candidate, text: str, width: int, colour: str = "default") -> Text:
     """Two lines: decision, label and the span's text; who has it and where it is."""
     line = Text()
@@ -41,11 +50,11 @@ def describe_candidate(review: Review, c: Candidate, text: str, width: int, colo
     label_style = (
         f"bold {colour}" + (" italic" if c.state == "open" else "") + (" strike" if c.state == "rejected" else "")
     )
-    line.append(f"{safe_str(c.span.label)[:12]:<12}", style=label_style)
+    line.append(fit(c.span.label, 12), style=label_style)
     line.append(" ")
     line.append(snippet(text[c.span.start : c.span.end], max(4, width - 16)))
     line.append("\n    ")
-    who = holders_text(review, c)
+    who = holders_shown(review, c)
     line.append(safe(who, "bold" if who == "all" else "italic"))
     line.append(f"  {c.span.start}–{c.span.end}", style="dim")
     return line
@@ -59,7 +68,7 @@ def annotators_text(review: Review) -> Text:
             out.append("\n")
         out.append(f"{n} " if n <= 9 else "  ", style="bold")
         out.append(f"{ANSWER_MARKS.get(answer, '?')} ")
-        out.append(safe(name))
+        out.append(shown(name))
         out.append(f" {answer}", style="dim")
     if not review.answers:
         out.append("—")

@@ -25,7 +25,7 @@ from annotations.labels import LabelSchema
 from annotations.model import Span
 from reader.colours import AA, readable_on
 from reader.theme import colour_system, quantizer
-from reader.widgets.safe import safe, safe_str, snippet
+from reader.widgets.safe import fit, safe, screen_text, snippet
 
 ROW_HEIGHT = 2  # label and text; offsets, origin and state
 
@@ -47,10 +47,11 @@ class SpanAction(Message):
 
 
 def origin_and_state(span: Span) -> str:
-    """Where a span came from and where it stands, as two separate facts."""
+    """Where a span came from and where it stands, as two separate facts (screen-ready: the rule's
+    name shaped and in visual order)."""
     if span.origin == "suggested":
         state = "pending suggestion" if span.pending else "accepted suggestion"
-        return f"{state} {span.rule or ''}".rstrip()
+        return f"{state} {screen_text(span.rule or '')}".rstrip()
     return span.origin  # "manual" or "imported"
 
 
@@ -58,7 +59,7 @@ def describe(span: Span, text: str, width: int, colours: dict[str, str] | None =
     """Two lines: label and the span's text as it reads; offsets, origin and state."""
     colour = (colours or {}).get(span.label) or "default"
     line = Text()
-    line.append(f"{safe_str(span.label)[:12]:<12}", style=f"bold {colour}" + (" italic" if span.pending else ""))
+    line.append(fit(span.label, 12), style=f"bold {colour}" + (" italic" if span.pending else ""))
     line.append(" ")
     line.append(snippet(text[span.start : span.end], max(4, width - 14)))
     line.append("\n  ")
