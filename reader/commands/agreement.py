@@ -106,8 +106,9 @@ def _pair_name(f: Figures) -> str:
     return f"{f.a} – {f.b}"
 
 
-def _label_name(label: str | None) -> str:
-    return "all labels" if label is None else label
+def _label_name(label: str | None, chosen: str | None = None) -> str:
+    """A row's label: its own, else the label ``--label`` restricted every figure to, else all."""
+    return label or chosen or "all labels"
 
 
 def _duration(seconds: float) -> str:
@@ -167,7 +168,17 @@ class _View:
             return {**head, "documents": [d.as_dict() for d in self.report.documents]}
         if self.args.by == "annotator":
             return {**head, "annotators": self._annotator_rows()}
-        return {**head, **self.report.as_dict()}
+        whole = self.report.as_dict()
+        for key in ("overall", "pairs"):
+            whole[key] = [self._labelled(row) for row in whole[key]]
+        return {**head, **whole}
+
+    def _labelled(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A figures row as data: with ``--label`` its figures are that label's, so it says so (the
+        report keeps ``None`` there for "every label the computation saw")."""
+        if row.get("label") is None and self.args.label is not None:
+            return {**row, "label": self.args.label}
+        return row
 
     def csv(self) -> tuple[list[str], list[list[object]]]:
         if self.args.by == "document":
@@ -180,7 +191,7 @@ class _View:
             dict_rows = self._annotator_rows()
             headers = list(dict_rows[0]) if dict_rows else ["annotator"]
             return headers, [list(r.values()) for r in dict_rows]
-        rows = [f.as_dict() for f in [*self.report.overall, *self.report.pairs]]
+        rows = [self._labelled(f.as_dict()) for f in [*self.report.overall, *self.report.pairs]]
         return list(FIGURE_COLUMNS), [[r[c] for c in FIGURE_COLUMNS] for r in rows]
 
     # ---- table
@@ -218,7 +229,7 @@ class _View:
         ]
         rows = [
             [
-                _label_name(f.label),
+                _label_name(f.label, self.args.label),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -240,7 +251,7 @@ class _View:
         pair_rows = [
             [
                 _pair_name(f),
-                _label_name(f.label),
+                _label_name(f.label, self.args.label),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -318,7 +329,8 @@ class _View:
         if not rows:
             return "No annotation records yet."
         against = "the others" if self.args.against is None else terminal_safe(self.args.against)
-        return f"Progress, and agreement with {against}\n" + table(
+        on = f" on {terminal_safe(self.args.label)}" if self.args.label is not None else ""
+        return f"Progress, and agreement with {against}{on}\n" + table(
             [
                 "annotator",
                 "accepted",
@@ -345,7 +357,7 @@ class _View:
         rows = [
             [
                 f.b or "",
-                _label_name(f.label),
+                _label_name(f.label, self.args.label),
                 f.documents,
                 number(f.spans.precision_exact),
                 number(f.spans.recall_exact),
