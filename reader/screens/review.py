@@ -32,6 +32,7 @@ from reader.options import ViewOptions
 from reader.screens.annotate import ANSWER_PAST, open_team_screen, reports_user_errors, side_widths
 from reader.screens.help import HelpScreen
 from reader.screens.team import TeamBoard
+from reader.text.snippet import quoted
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.candidates import CandidateChosen, CandidateList, ReviewPanel
@@ -254,7 +255,7 @@ class ReviewScreen(Screen[None]):
     def _describe(self, c: Candidate) -> str:
         shown = snippet(self.article.text[c.span.start : c.span.end], 30)
         who = holders_text(self.session.review(), c)
-        return f"{c.span.label} «{shown}» — {who}; {c.state} — c accepts, x rejects"
+        return f"{c.span.label} {quoted(shown)} — {who}; {c.state} — c accepts, x rejects"
 
     # -- decisions -----------------------------------------------------------------------------------
     @reports_user_errors

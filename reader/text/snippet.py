@@ -69,3 +69,17 @@ def interface_line(text: str) -> str:
     """One short interface string (a name, an id) shaped and in visual order, not wrapped."""
     flat = " ".join(text.split("\n"))
     return interface_lines(flat, max(1, len(flat)))[0] if flat else ""
+
+
+# Quotation marks for a piece of text inside a message, in order of preference.
+QUOTES = (("\u00ab", "\u00bb"), ("\u201c", "\u201d"), ("\u2039", "\u203a"))
+
+
+def quoted(shown: str) -> str:
+    """``shown`` (a span's text in a message) between quotation marks it does not contain itself: «…»
+    unless it holds a guillemet (a quotation span: then “…”, then ‹…›), and bare when it holds all of
+    them -- so a quote is never drawn as «««…»»»."""
+    for left, right in QUOTES:
+        if left not in shown and right not in shown:
+            return f"{left}{shown}{right}"
+    return shown
