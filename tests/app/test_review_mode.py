@@ -225,3 +225,19 @@ async def test_a_quotation_with_guillemets_is_not_quoted_with_them_again(tmp_pat
             shown = status(app)
             assert "QUOTE" in shown and "«stop the war now»" in shown
             assert "««" not in shown and "»»" not in shown
+
+
+async def test_a_skipped_document_is_not_counted_adjudicated_and_J_finds_it(tmp_path: Path) -> None:
+    with reviewing(build(tmp_path / "s.json")) as (app, _store):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("s")  # d1: come back later
+            await pilot.pause()
+            assert "adjudicated 0/2" in status(app)
+            await pilot.press("a")  # d2: every span agreed, accepted
+            await pilot.pause()
+            assert "adjudicated 1/2" in status(app)
+            await pilot.press("J")
+            await pilot.pause()
+            assert "every document has been adjudicated" not in status(app)
+            assert status(app).rstrip().endswith("d1") and "gold: skip" in status(app)
