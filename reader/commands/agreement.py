@@ -169,11 +169,11 @@ class _View:
         if self.args.by == "annotator":
             return {**head, "annotators": self._annotator_rows()}
         whole = self.report.as_dict()
-        for key in ("overall", "pairs"):
-            whole[key] = [self._labelled(row) for row in whole[key]]
+        whole["overall"] = [self._labelled(f.as_dict()) for f in self.report.overall]
+        whole["pairs"] = [self._labelled(f.as_dict()) for f in self.report.pairs]
         return {**head, **whole}
 
-    def _labelled(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _labelled(self, row: dict[str, object]) -> dict[str, object]:
         """A figures row as data: with ``--label`` its figures are that label's, so it says so (the
         report keeps ``None`` there for "every label the computation saw")."""
         if row.get("label") is None and self.args.label is not None:
