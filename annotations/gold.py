@@ -64,6 +64,39 @@ def check_annotator_name(name: str) -> None:
         )
 
 
+def imported_annotator_problem(name: str, *, option: bool = False) -> str | None:
+    """Why records may not be imported under ``name`` (None: they may); ``option``: the name came
+    from ``--annotator`` rather than from a record in the file, and the advice says so.
+
+    An import may bring gold records, explicitly: ``gold:NAME`` for a valid reviewer ``NAME`` (a
+    native line's ``annotator``, or ``--annotator gold:NAME`` for records that name nobody). The bare
+    name ``gold`` is the gold layer as a whole, never a record's owner: an annotator of that name would
+    show on the team screen, in every agreement figure and in training as if it were a person."""
+    as_gold = f"--annotator {GOLD_PREFIX}NAME" if option else f'"annotator": "{GOLD_PREFIX}NAME" in the file'
+    if name == GOLD:
+        rename = (
+            "import them under the annotator's own name (--annotator NAME)"
+            if option
+            else "give the annotator's own name in the file (or leave the annotator out and import with "
+            "--annotator NAME)"
+        )
+        return (
+            f'the annotator name "{GOLD}" is reserved for the adjudicated (gold) layer, so these records cannot be '
+            f"imported under it. If they are an annotator's labels, {rename}; if they are a reviewer's "
+            f"adjudicated version, {as_gold} imports them as reviewer NAME's gold records"
+        )
+    reviewer = reviewer_of(name)
+    if reviewer is not None:
+        try:
+            check_annotator_name(reviewer)
+        except UserError:
+            return (
+                f'"{name}" cannot own gold records: after "{GOLD_PREFIX}" comes the reviewer\'s name, not empty '
+                f'and not "{GOLD}" or "{GOLD_PREFIX}…" (e.g. "{GOLD_PREFIX}rana")'
+            )
+    return None
+
+
 def gold_span(span: Span) -> Span:
     """``span`` as a reviewer keeps it in a gold record: decided (not pending), origin ``review``."""
     return replace(span, origin="review", pending=False)

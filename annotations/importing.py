@@ -39,6 +39,7 @@ from annotations.formats import IMPORT_FORMATS, Item, ReadContext, detect_record
 from annotations.formats.brat import MANIFEST
 from annotations.formats.columns import sniff_nested
 from annotations.formats.offsets import UNITS
+from annotations.gold import imported_annotator_problem
 from annotations.labels import LabelSchema
 from annotations.model import Document, derive_id
 from annotations.store import ImportResult, Store
@@ -218,6 +219,9 @@ def iter_items(
         raise UserError(f"unknown format {fmt!r} (one of {', '.join(FORMATS_CHOICES)})")
     if offsets not in UNITS:
         raise UserError(f"unknown offset unit {offsets!r} (one of {', '.join(UNITS)})")
+    problem = imported_annotator_problem(annotator, option=True)
+    if problem is not None:
+        raise UserError(f"--annotator {annotator}: {problem}")
     texts: dict[str, int] = {}  # explicit id -> fingerprint of its text, for conflicts within this import
     derived_here: set[str] = set()  # ids derived from their text, of documents in this import
     aliases: dict[str, str] = {}  # explicit id -> the derived id of the document it was attached to
@@ -278,6 +282,10 @@ def iter_items(
                     if target is not None:
                         got = Document(target, doc.text, doc.source, doc.line, doc.meta), got[1]
                         doc = got[0]
+                reserved = _reserved_annotator(got)
+                if reserved is not None:
+                    bad(UserError(reserved, path=str(f), line=doc.line))
+                    continue
                 clash = _second_record(got, seen_records, file_no)
                 if clash is not None:
                     who, first_file, first_line = clash
@@ -308,6 +316,15 @@ def iter_items(
         if on_note is not None:
             for message in ctx.summary():
                 on_note(str(f), message)
+
+
+def _reserved_annotator(item: Item) -> str | None:
+    """What is wrong with a record of ``item`` whose annotator is reserved (None: nothing)."""
+    for ia in item[1]:
+        problem = imported_annotator_problem(ia.annotator)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _fingerprint(text: str) -> int:

@@ -104,7 +104,7 @@ def model_bench(docs: list[Document], gazetteer: Gazetteer, repeated: set[str]) 
             d = json.loads(line)
             corpus[d["id"]] = d["text"]
     examples = []
-    for path in sorted((SAMPLES / "gold").glob("*.jsonl")):
+    for path in sorted((ROOT / "benchmarks" / "gold").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)

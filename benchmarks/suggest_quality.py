@@ -4,7 +4,7 @@
 
 Prints, as a markdown table, per-label precision / recall / F1 of exact-match spans (same start, end
 and label) of ``annotations.suggest.suggest_document`` over ``samples/corpus.jsonl`` against
-``samples/gold/*.jsonl``, with ``samples/gazetteer.toml`` and repeated lines mined over the samples.
+``benchmarks/gold/*.jsonl``, with ``samples/gazetteer.toml`` and repeated lines mined over the samples.
 Then the same for the trained tagger alone (``reader train``'s default CRF), leave-one-out: each
 sample is tagged by a model trained on the gold of the other seven (no gazetteer). ``--errors``
 also lists the false positives and false negatives of the rules.
@@ -58,7 +58,7 @@ def load() -> tuple[list[Document], dict[str, set[tuple[int, int, str]]]]:
         if line.strip()
     ]
     gold: dict[str, set[tuple[int, int, str]]] = {}
-    for path in sorted((SAMPLES / "gold").glob("*.jsonl")):
+    for path in sorted((ROOT / "benchmarks" / "gold").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)

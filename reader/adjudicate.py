@@ -14,6 +14,7 @@ others' answers); one that becomes ready while the reviewer works joins the end 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotations import adjudication as adj
@@ -142,6 +143,28 @@ class AdjudicationSession(Session):
 
     def final(self, doc_id: str | None = None) -> bool:
         return self.answers.get(doc_id or self.doc_id) in FINAL_ANSWERS
+
+    # -- what counts as adjudicated: a final gold answer. A skip ("come back later") or a flag is not
+    # (Session counts every answer as done; here ``answered`` is the status line's "adjudicated N/M" and
+    # ``J`` goes to the next document without a final gold record, the skipped ones included).
+    def _recount(self) -> None:
+        self.answered = sum(1 for i in self.ids if self.answers.get(i) in FINAL_ANSWERS)
+
+    def _uncount(self, gone: Iterable[str]) -> None:
+        self.answered -= sum(1 for d in gone if self.answers.get(d) in FINAL_ANSWERS)
+
+    def _set_answer(self, doc_id: str, answer: str | None) -> None:
+        before = self.answers.get(doc_id) in FINAL_ANSWERS
+        self.answers[doc_id] = answer
+        self.answered += (answer in FINAL_ANSWERS) - before
+
+    def next_unanswered(self) -> int | None:
+        n = len(self.ids)
+        for step in range(1, n + 1):
+            i = (self.index + step) % n
+            if not self.final(self.ids[i]):
+                return i
+        return None
 
     @staticmethod
     def drawn(review: Review) -> list[Span]:

@@ -2,7 +2,8 @@
 
 Training data are the *decisions* of annotators: the non-pending spans of a document's adjudicated
 (gold, :mod:`annotations.gold`) record when it has one, else of its most recently updated record
-answered ``accept`` (a document counts once), unless one annotator is chosen. Only labels of the
+answered ``accept`` (a document counts once), unless one annotator is chosen; once a store has gold
+records, a document still waiting for adjudication is left out unless asked for. Only labels of the
 schema's ``entity`` group are learned: quotations and boilerplate are not word-level names and have
 their own suggesters.
 
@@ -270,27 +271,46 @@ class Selection:
     # documents whose only labelled records are unanswered (an imported corpus: CoNLL, brat, spaCy...),
     # not used unless ``include_unanswered``
     unanswered: int = 0
+    # documents waiting for adjudication in a store that has gold records (two or more annotators
+    # answered, or a reviewer opened it, and no final gold record yet), not used unless
+    # ``include_unreviewed``: their newest accepted record is one side of a possible dispute
+    unreviewed: int = 0
 
 
 def select_examples(
-    store: Any, entity_labels: Iterable[str], *, annotator: str | None = None, include_unanswered: bool = False
+    store: Any,
+    entity_labels: Iterable[str],
+    *,
+    annotator: str | None = None,
+    include_unanswered: bool = False,
+    include_unreviewed: bool = False,
 ) -> Selection:
     """Training examples from ``store`` (an open :class:`annotations.store.Store`), one per document:
     its adjudicated (gold) record if it has a final one (a document whose gold answer is *reject* is
     left out), else its most recently updated accepted record; only ``annotator``'s records if given.
+
+    Once the store has gold records (the team adjudicates), a document waiting for adjudication --
+    answered by two or more annotators on its current text (what ``reader review`` lists), or opened
+    by a reviewer (a gold record that is not final: skipped, flagged, unanswered) -- and without a
+    final gold record is left out and counted (``Selection.unreviewed``): its newest accepted record
+    is one side of a possible disagreement. ``include_unreviewed`` trains it on that record.
+
     With ``include_unanswered``, a document without an accepted record takes its most recently updated
     unanswered record that has labels (what an imported labelled corpus is); otherwise such documents
     are only counted (``Selection.unanswered``). The non-pending spans of ``entity_labels`` are kept."""
-    from annotations.gold import choose_gold, is_gold
+    from annotations.gold import FINAL_ANSWERS, choose_gold, is_gold
 
     wanted = set(entity_labels)
     by_doc: dict[str, list[Any]] = {}
+    adjudicating = False
     for a in store.annotations(annotator=annotator):
         by_doc.setdefault(a.doc_id, []).append(a)
+        adjudicating = adjudicating or is_gold(a.annotator)
     chosen: dict[str, Any] = {}
-    unanswered = 0
+    unanswered = unreviewed = 0
     for doc_id, records in by_doc.items():
-        gold = choose_gold(records, store.get_document(doc_id).text_hash) if annotator is None else None
+        text_hash = store.get_document(doc_id).text_hash
+        gold = choose_gold(records, text_hash) if annotator is None else None
         if gold is not None:
             if gold.answer == "accept":
                 chosen[doc_id] = gold
@@ -298,6 +318,15 @@ def select_examples(
         accepted = [a for a in records if a.answer == "accept" and not is_gold(a.annotator)]
         if annotator is not None:
             accepted = [a for a in records if a.answer == "accept"]
+        if accepted and adjudicating and annotator is None and not include_unreviewed:
+            answered = sum(
+                1
+                for a in records
+                if not is_gold(a.annotator) and a.answer in FINAL_ANSWERS and a.text_hash == text_hash
+            )
+            if answered >= 2 or any(is_gold(a.annotator) for a in records):
+                unreviewed += 1
+                continue
         if accepted:
             chosen[doc_id] = max(accepted, key=lambda a: (a.updated, a.annotator))
             continue
@@ -309,7 +338,7 @@ def select_examples(
                 chosen[doc_id] = max(labelled, key=lambda a: (a.updated, a.annotator))
             else:
                 unanswered += 1
-    sel = Selection(unanswered=unanswered)
+    sel = Selection(unanswered=unanswered, unreviewed=unreviewed)
     for doc_id, a in chosen.items():
         doc = store.get_document(doc_id)
         if doc.text_hash != a.text_hash:

@@ -108,8 +108,10 @@ def _pair_name(f: Figures, shown: Callable[[str], str]) -> str:
     return f"{shown(f.a)} – {shown(f.b)}"
 
 
-def _label_name(label: str | None, shown: Callable[[str], str]) -> str:
-    return "all labels" if label is None else shown(label)
+def _label_name(label: str | None, shown: Callable[[str], str], chosen: str | None = None) -> str:
+    """A row's label: its own, else the label ``--label`` restricted every figure to, else all."""
+    name = label or chosen
+    return "all labels" if name is None else shown(name)
 
 
 def _duration(seconds: float) -> str:
@@ -183,7 +185,17 @@ class _View:
             return {**head, "documents": [d.as_dict() for d in self.report.documents]}
         if self.args.by == "annotator":
             return {**head, "annotators": self._annotator_rows()}
-        return {**head, **self.report.as_dict()}
+        whole = self.report.as_dict()
+        whole["overall"] = [self._labelled(f.as_dict()) for f in self.report.overall]
+        whole["pairs"] = [self._labelled(f.as_dict()) for f in self.report.pairs]
+        return {**head, **whole}
+
+    def _labelled(self, row: dict[str, object]) -> dict[str, object]:
+        """A figures row as data: with ``--label`` its figures are that label's, so it says so (the
+        report keeps ``None`` there for "every label the computation saw")."""
+        if row.get("label") is None and self.args.label is not None:
+            return {**row, "label": self.args.label}
+        return row
 
     def csv(self) -> tuple[list[str], list[list[object]]]:
         if self.args.by == "document":
@@ -196,7 +208,7 @@ class _View:
             dict_rows = self._annotator_rows()
             headers = list(dict_rows[0]) if dict_rows else ["annotator"]
             return headers, [list(r.values()) for r in dict_rows]
-        rows = [f.as_dict() for f in [*self.report.overall, *self.report.pairs]]
+        rows = [self._labelled(f.as_dict()) for f in [*self.report.overall, *self.report.pairs]]
         return list(FIGURE_COLUMNS), [[r[c] for c in FIGURE_COLUMNS] for r in rows]
 
     # ---- table
@@ -234,7 +246,7 @@ class _View:
         ]
         rows = [
             [
-                _label_name(f.label, self._name),
+                _label_name(f.label, self._name, self.args.label),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -256,7 +268,7 @@ class _View:
         pair_rows = [
             [
                 _pair_name(f, self._name),
-                _label_name(f.label, self._name),
+                _label_name(f.label, self._name, self.args.label),
                 f.documents,
                 number(f.spans.f1_exact),
                 number(f.spans.f1_overlap),
@@ -338,7 +350,8 @@ class _View:
         if not rows:
             return "No annotation records yet."
         against = "the others" if self.args.against is None else self._name(self.args.against)
-        return f"Progress, and agreement with {against}\n" + table(
+        on = f" on {self._name(self.args.label)}" if self.args.label is not None else ""
+        return f"Progress, and agreement with {against}{on}\n" + table(
             [
                 "annotator",
                 "accepted",
@@ -365,7 +378,7 @@ class _View:
         rows = [
             [
                 self._name(f.b or ""),
-                _label_name(f.label, self._name),
+                _label_name(f.label, self._name, self.args.label),
                 f.documents,
                 number(f.spans.precision_exact),
                 number(f.spans.recall_exact),

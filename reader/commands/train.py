@@ -62,24 +62,48 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also train on labelled records nobody answered (an imported corpus: CoNLL, Wojood, brat, spaCy), "
         "for documents without an accepted record",
     )
+    parser.add_argument(
+        "--include-unreviewed",
+        action="store_true",
+        help="once the store has gold records: also train on documents still waiting for adjudication "
+        "(two or more annotators answered, or a reviewer skipped it, and no final gold record), "
+        "with their most recently updated accepted record",
+    )
 
 
 def _say(msg: str) -> None:
     print(terminal_safe(msg), file=sys.stderr, flush=True)
 
 
+def _docs(n: int) -> str:
+    return f"{n} document{'s' if n != 1 else ''}"
+
+
+def _unreviewed_note(n: int) -> str:
+    return (
+        f"{_docs(n)} waiting for adjudication (answered by two or more annotators, or skipped in review, "
+        "with no final gold record yet) not used: `reader review` adjudicates them; --include-unreviewed "
+        "trains on their most recently accepted record"
+    )
+
+
 @contextlib.contextmanager
-def _hint_unanswered(unanswered: int) -> Iterator[None]:
+def _hint_unanswered(unanswered: int, unreviewed: int = 0) -> Iterator[None]:
     """ "Too little data" names the labelled records training left out, and the option that takes them."""
     try:
         yield
     except NotEnoughData as exc:
-        if not unanswered:
+        if not unanswered and not unreviewed:
             raise
-        raise UserError(
-            f"{exc.message} Or: {unanswered} document{'s' if unanswered != 1 else ''} with labelled records nobody "
-            "answered (an imported corpus) are not used; --include-unanswered trains on them."
-        ) from None
+        hints = []
+        if unanswered:
+            hints.append(
+                f"{_docs(unanswered)} with labelled records nobody answered (an imported corpus) are not used; "
+                "--include-unanswered trains on them."
+            )
+        if unreviewed:
+            hints.append(_unreviewed_note(unreviewed) + ".")
+        raise UserError(f"{exc.message} Or: " + " And: ".join(hints)) from None
 
 
 def default_out(store_path: Path) -> Path:
@@ -109,7 +133,11 @@ def run(args: argparse.Namespace) -> int:
 
     with Store.open(store_path, readonly=True) as store:
         selection = select_examples(
-            store, entity_labels, annotator=args.annotator, include_unanswered=args.include_unanswered
+            store,
+            entity_labels,
+            annotator=args.annotator,
+            include_unanswered=args.include_unanswered,
+            include_unreviewed=args.include_unreviewed,
         )
     examples = selection.examples
     for label, n in sorted(selection.skipped_labels.items()):
@@ -132,12 +160,14 @@ def run(args: argparse.Namespace) -> int:
             f"note: {selection.unanswered} documents have labelled records nobody answered (an imported corpus?), "
             "not used: --include-unanswered trains on them"
         )
+    if selection.unreviewed:
+        _say(f"note: {_unreviewed_note(selection.unreviewed)}")
     started = time.perf_counter()
     try:
         scratch = tempfile.TemporaryDirectory(prefix=owned_prefix(out.name), suffix=".tmp", dir=parent)
     except OSError as exc:
         raise UserError(f"cannot write in {parent}: {exc.strerror or exc}", path=str(out)) from None
-    with scratch as tmp, _hint_unanswered(selection.unanswered):
+    with scratch as tmp, _hint_unanswered(selection.unanswered, selection.unreviewed):
         final, report = train_and_evaluate(
             args.backend,
             examples,

@@ -69,6 +69,18 @@ def help_table(title: str, bindings: list[Binding]) -> Table:
     return table
 
 
+def _wrapped(lines: list[str], style: str = "") -> Text:
+    """Wrapped lines as one cell of the help: each line sanitised on its own and the breaks kept as
+    line breaks (sanitising the joined text would draw every break as the control picture ␊); the
+    space a line was broken at is not kept at the start of the next."""
+    out = Text(end="")
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        out.append_text(safe(line.strip(" "), style))
+    return out
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
 
@@ -94,10 +106,10 @@ class HelpScreen(ModalScreen[None]):
                 else "the selection, a pending suggestion of it under the cursor, or the word under the cursor"
             )
             ink = chip_ink(label, quantize)
-            what = safe("\n".join(interface_lines(f"{label.name} ({label.group}): labels {scope}", width)))
+            what = _wrapped(interface_lines(f"{label.name} ({label.group}): labels {scope}", width))
             if label.description:
                 what.append("\n")
-                what.append(safe("\n".join(interface_lines(label.description, width)), "dim"))
+                what.append_text(_wrapped(interface_lines(label.description, width), "dim"))
             labels.add_row(Text(f" {safe_str(label.key)} ", style=f"bold {ink.color} on {ink.bgcolor}"), what)
         marks = "   ".join(f"{mark} {answer or 'no answer'}" for answer, mark in ANSWER_MARKS.items())
         marks += (

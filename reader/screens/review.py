@@ -28,6 +28,7 @@ from reader.adjudicate import AdjudicationSession
 from reader.options import ViewOptions
 from reader.screens import common_keys as keys
 from reader.screens.document_screen import ANSWER_PAST, DocumentScreen, reports_user_errors
+from reader.text.snippet import quoted
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView
 from reader.widgets.candidates import CandidateChosen, CandidateList, ReviewPanel, holders_shown
@@ -201,7 +202,7 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
     def _describe(self, c: Candidate) -> str:
         shown = snippet(self.article.text[c.span.start : c.span.end], 30)
         who = holders_shown(self.session.review(), c)
-        return f"{screen_text(c.span.label)} «{shown}» — {who}; {c.state} — c accepts, x rejects"
+        return f"{screen_text(c.span.label)} {quoted(shown)} — {who}; {c.state} — c accepts, x rejects"
 
     # -- decisions -----------------------------------------------------------------------------------
     @reports_user_errors

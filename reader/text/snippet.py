@@ -100,3 +100,17 @@ def _visual_line(text: str) -> str:
     # width, which is taken off again (with the string's own edge spaces, which show nothing).
     layout = ParagraphLayout(text, 0, 0, 2 * len(text) + 1)
     return "".join(line.text for line in layout.lines).strip(" ")
+
+
+# Quotation marks for a piece of text inside a message, in order of preference.
+QUOTES = (("\u00ab", "\u00bb"), ("\u201c", "\u201d"), ("\u2039", "\u203a"))
+
+
+def quoted(shown: str) -> str:
+    """``shown`` (a span's text in a message) between quotation marks it does not contain itself: «…»
+    unless it holds a guillemet (a quotation span: then “…”, then ‹…›), and bare when it holds all of
+    them -- so a quote is never drawn as «««…»»»."""
+    for left, right in QUOTES:
+        if left not in shown and right not in shown:
+            return f"{left}{shown}{right}"
+    return shown

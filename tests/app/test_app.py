@@ -315,6 +315,30 @@ async def test_help_lists_keys_and_labels(tmp_path: Path) -> None:
             assert isinstance(app.screen, AnnotateScreen)
 
 
+async def test_help_label_descriptions_wrap_into_plain_lines(tmp_path: Path) -> None:
+    """A label's text wrapped in the help reads as lines of text, never with a control picture (␊)
+    where a line was broken."""
+    with opened(tmp_path / "s.json", SEED) as (app, _):
+        async with app.run_test(size=(80, 30)) as pilot:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            console = Console(width=200, record=True, file=io.StringIO())
+            for widget in app.screen.query(Static):
+                console.print(widget.content)
+            shown = console.export_text()
+            assert "\u240a" not in shown  # ␊
+            labels = shown.split("Labels")[1].split("Reading and selecting")[0].splitlines()
+            flat = " ".join(line.strip() for line in labels)
+            assert (
+                "PERSON (entity): labels the selection, a pending suggestion of it under the cursor, or the word "
+                "under the cursor A named person" in flat
+            )
+            assert len(labels) > 2 * len(SCHEMA.labels)  # wrapped: some entries take several lines
+            # a continuation line starts in the text column (9 cells in), not one space further
+            assert not [line for line in labels if line.startswith(" " * 10) and line.strip()]
+
+
 @pytest.mark.parametrize("size", [(60, 20), (200, 50)])
 async def test_small_and_large_terminals_and_resize(tmp_path: Path, size: tuple[int, int]) -> None:
     with opened(tmp_path / "s.json", SEED) as (app, _):

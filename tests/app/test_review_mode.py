@@ -204,3 +204,40 @@ async def test_hostile_annotator_names_in_review_are_shown_not_obeyed(tmp_path: 
             assert app.is_running
     data = check(frames)
     assert "␛]0;pwned␇" in data and "[b]bold[/b]" in data
+
+
+async def test_a_quotation_with_guillemets_is_not_quoted_with_them_again(tmp_path: Path) -> None:
+    text = "He said «stop the war now» on Monday."
+    quote = Span(8, 26, "QUOTE")
+    with Store.open(tmp_path / "q.json") as s:
+        s.import_items(
+            [
+                (
+                    Document("q", text),
+                    [ImportedAnnotation("sara", [quote], "accept"), ImportedAnnotation("omar", [], "accept")],
+                )
+            ]
+        )
+    with reviewing(tmp_path / "q.json") as (app, _store):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("full_stop")  # the quotation only sara has
+            shown = status(app)
+            assert "QUOTE" in shown and "«stop the war now»" in shown
+            assert "««" not in shown and "»»" not in shown
+
+
+async def test_a_skipped_document_is_not_counted_adjudicated_and_J_finds_it(tmp_path: Path) -> None:
+    with reviewing(build(tmp_path / "s.json")) as (app, _store):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("s")  # d1: come back later
+            await pilot.pause()
+            assert "adjudicated 0/2" in status(app)
+            await pilot.press("a")  # d2: every span agreed, accepted
+            await pilot.pause()
+            assert "adjudicated 1/2" in status(app)
+            await pilot.press("J")
+            await pilot.pause()
+            assert "every document has been adjudicated" not in status(app)
+            assert status(app).rstrip().endswith("d1") and "gold: skip" in status(app)

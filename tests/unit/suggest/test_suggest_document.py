@@ -54,7 +54,7 @@ def test_samples_meet_quality_targets() -> None:
     repeated = mine_repeated_lines((d.text for d in docs), 3)
     gold = {}
     for doc in docs:
-        rec = json.loads((ROOT / "samples" / "gold" / f"{doc.id}.jsonl").read_text(encoding="utf-8"))
+        rec = json.loads((ROOT / "benchmarks" / "gold" / f"{doc.id}.jsonl").read_text(encoding="utf-8"))
         assert rec["text"] == doc.text
         gold[doc.id] = {(s["start"], s["end"], s["label"]) for s in rec["spans"]}
     result = evaluate(docs, gold, ("BOILERPLATE", "QUOTE"), gazetteer=gaz, repeated_lines=repeated)

@@ -113,3 +113,31 @@ def test_the_command_refuses_clearly(tmp_path: Path, store: Path, capsys: pytest
     with Store.open(store, annotator="gold:rana"):  # the same reviewer twice
         assert main(["review", "--store", str(store), "--as", "rana"]) == 2
         assert "gold:rana" in capsys.readouterr().err
+
+
+def test_a_skipped_document_is_not_adjudicated(tmp_path: Path) -> None:
+    """`s` is "come back later": the document is not counted as adjudicated, and the next-open walk
+    (`J`) comes back to it; a final answer counts, also after a restart."""
+    path = tmp_path / "s.json"
+    both = [ImportedAnnotation("sara", [PERSON], "accept"), ImportedAnnotation("omar", [ORG], "accept")]
+    with Store.open(path) as s:
+        s.import_items([(Document(d, T), both) for d in ("d1", "d2", "d3")])
+    with Store.open(path, annotator="gold:rana") as s:
+        session = AdjudicationSession.create(s, "rana", SCHEMA)
+        assert session.answer("skip")
+        assert session.answered == 0 and not session.final("d1")
+        session.take(1)
+        assert session.answer("accept")
+        assert session.answered == 1
+        session.take(2)
+        assert session.answer("flag")
+        assert session.answered == 1
+        assert session.next_unanswered() == 0  # d1, skipped: still to adjudicate
+        session.take(0)
+        assert session.next_unanswered() == 2  # d3, flagged: not adjudicated either
+        assert session.answer("skip")  # the same answer again takes it back
+        assert session.answer("reject")
+        assert session.answered == 2
+    with Store.open(path, annotator="gold:rana") as s:
+        session = AdjudicationSession.create(s, "rana", SCHEMA)
+        assert session.answered == 2 and session.next_unanswered() == 2

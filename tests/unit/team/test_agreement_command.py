@@ -177,3 +177,22 @@ def test_the_overall_answer_figures_agree_in_table_json_and_csv(
     assert [(r["answers_same"], r["answer_pairs"]) for r in overall] == [("5", "7")]
     pairs = [r for r in rows if r["a"] and r["label"] == ""]
     assert sum(int(r["answers_same"]) for r in pairs) == 5 and sum(int(r["answer_pairs"]) for r in pairs) == 7
+
+
+def test_a_label_filter_names_that_label_on_every_row(team_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--label PERSON` figures are PERSON's: no row may call them "all labels" (or leave the label out)."""
+    _, out, _ = agreement(team_store, "--label", "PERSON", capsys=capsys)
+    assert "all labels" not in out
+    rows = [line.split() for line in out.splitlines()]
+    assert next(r[:2] for r in rows if r and r[0] == "PERSON") == ["PERSON", "2"]  # the all-annotator row
+    assert any(r[:4] == ["omar", "–", "sara", "PERSON"] for r in rows)  # the pair row
+    _, out, _ = agreement(team_store, "--label", "PERSON", "--against", "sara", capsys=capsys)
+    assert "all labels" not in out and any(r.split()[:2] == ["omar", "PERSON"] for r in out.splitlines())
+    _, out, _ = agreement(team_store, "--label", "PERSON", "--format", "json", capsys=capsys)
+    data = json.loads(out)
+    assert data["overall"] and data["pairs"]
+    assert {f["label"] for f in [*data["overall"], *data["pairs"]]} == {"PERSON"}
+    _, out, _ = agreement(team_store, "--label", "PERSON", "--format", "csv", capsys=capsys)
+    assert {row["label"] for row in csv.DictReader(io.StringIO(out))} == {"PERSON"}
+    _, out, _ = agreement(team_store, "--label", "PERSON", "--by", "annotator", capsys=capsys)
+    assert "agreement with the others on PERSON" in out

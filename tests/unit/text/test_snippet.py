@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.text import snippet
 from reader.text.snippet import ELLIPSIS, visual_snippet
@@ -69,3 +71,23 @@ def test_every_sample_paragraph_is_shown_as_before(width: int) -> None:
     paragraphs = [p for s in samples for p in s.read_text(encoding="utf-8").split("\n") if p.strip()]
     visual_snippet.cache_clear()
     assert [visual_snippet(p, width) for p in paragraphs] == [old_snippet(p, width) for p in paragraphs]
+
+
+@given(st.text(alphabet="ab «»“”‹›", max_size=12))
+def test_quoted_never_uses_a_mark_the_text_holds(shown: str) -> None:
+    from reader.text.snippet import QUOTES, quoted
+
+    out = quoted(shown)
+    if out != shown:
+        assert out[1:-1] == shown  # the text itself, untouched
+        assert (out[0], out[-1]) in QUOTES and out[0] not in shown and out[-1] not in shown
+    else:  # bare only when every pair of marks would collide
+        assert all(left in shown or right in shown for left, right in QUOTES)
+
+
+def test_a_quotation_span_is_not_quoted_with_its_own_guillemets() -> None:
+    from reader.text.snippet import quoted
+
+    assert quoted("هدنة") == "«هدنة»"
+    assert quoted("«هدنة إنسانية»") == "“«هدنة إنسانية»”"
+    assert "«««" not in quoted("««x»»") and "»»»" not in quoted("««x»»")
