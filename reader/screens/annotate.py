@@ -444,32 +444,34 @@ class AnnotateScreen(Screen[None]):
         self._status()
 
     # -- keys that are not bindings: labels, and telling about keys that do nothing ------------------------
-    @reports_user_errors
-    def on_key(self, event: events.Key) -> None:
+    def take_key(self, event: events.Key) -> bool:
+        """Every key, in the order typed, before the bindings (the app calls this from its queue, where
+        the bindings run, so a label key acts on what the key before it did). True: the key was taken
+        here (a label key, or any printable key while a label is awaited, which cancels the prompt)."""
         if event.character is None or not event.is_printable:
             if event.key == "escape" and self._awaiting:
                 self._awaiting = None
                 self._status("cancelled")
-            return
+            return False  # (escape also clears the selection, as always)
         character = event.character
         label = self.session.schema.by_key(character)
+        awaiting, self._awaiting = self._awaiting, None
         if label is None:
-            awaiting = self._awaiting
             if awaiting is not None:
-                self._awaiting = None
                 self._status(f"{safe_str(character)} is not a label key: {awaiting.replace('_', ' ')} cancelled")
-                event.stop()
-                event.prevent_default()
-            elif event.key not in self.active_bindings:
+                return True
+            if event.key not in self.active_bindings:
                 lower = character.lower()
                 lower_is_a_key = lower != character and (
                     self.session.schema.by_key(lower) is not None or lower in self.active_bindings
                 )
                 self._status(unbound_key_message(character, lower_is_a_key))
-            return
-        event.stop()
-        event.prevent_default()
-        awaiting, self._awaiting = self._awaiting, None
+            return False
+        self._label_key(label, awaiting)
+        return True
+
+    @reports_user_errors
+    def _label_key(self, label: LabelDef, awaiting: str | None) -> None:
         if awaiting == "relabel":
             self._relabel(label)
         elif awaiting == "accept_all":

@@ -313,20 +313,19 @@ class ReviewScreen(Screen[None]):
         self._refresh(self._describe(found))
 
     # -- label keys: the reviewer's own span; digits after v --------------------------------------------
-    @reports_user_errors
-    def on_key(self, event: events.Key) -> None:
+    def take_key(self, event: events.Key) -> bool:
+        """Every key, in the order typed, before the bindings (called from the app's queue, where the
+        bindings run): True when taken here (a label key, or the key answering `v`)."""
         if event.character is None or not event.is_printable:
             if event.key == "escape" and self._awaiting:
                 self._awaiting = None
                 self._status("cancelled")
-            return
+            return False
         character = event.character
         if self._awaiting == "version":
             self._awaiting = None
-            event.stop()
-            event.prevent_default()
             self._take_version(character)
-            return
+            return True
         label = self.session.schema.by_key(character)
         if label is None:
             if event.key not in self.active_bindings:
@@ -335,11 +334,11 @@ class ReviewScreen(Screen[None]):
                     self.session.schema.by_key(lower) is not None or lower in self.active_bindings
                 )
                 self._status(unbound_key_message(character, lower_is_a_key))
-            return
-        event.stop()
-        event.prevent_default()
+            return False
         self._label(label)
+        return True
 
+    @reports_user_errors
     def _label(self, label: LabelDef) -> None:
         s = self.session
         target = s.label_target(label, self.article.selection, self.article.cursor)
