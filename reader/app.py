@@ -24,7 +24,7 @@ BIDI_EXPLICIT = "\x1b[8l"
 BIDI_IMPLICIT = "\x1b[8h"
 
 # How long a key waits at most for what the key before it set off (see ReaderApp._settle).
-SETTLE_SECONDS = 0.5
+SETTLE_SECONDS = 1.0
 
 
 @runtime_checkable

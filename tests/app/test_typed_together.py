@@ -5,6 +5,8 @@ before the next arrives; the assertions read the store and the status line."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from test_app import ANNOTATOR, BLINKEN, SEED, opened, stored_spans  # same directory
@@ -23,11 +25,19 @@ SIZE = (140, 40)
 
 async def type_together(pilot: Pilot[None], *names: str) -> None:
     """Queue the keys all at once (as the terminal's driver does with one read holding several),
-    then wait until the app has handled them."""
+    then wait until the app has handled them: until the app's queue and every queue of the screen's
+    nodes stay empty (a key travels only through those). Pilot's own pause waits for the process to
+    look idle, which a loaded machine fakes."""
+    app = pilot.app
     for name in names:
-        pilot.app.post_message(events.Key(name, name if len(name) == 1 else None))
-    for _ in range(len(names) + 2):
-        await pilot.pause()
+        app.post_message(events.Key(name, name if len(name) == 1 else None))
+    quiet = 0
+    deadline = time.monotonic() + 30
+    while quiet < 5 and time.monotonic() < deadline:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+        quiet = 0 if any(node.message_queue_size for node in nodes) else quiet + 1
+        await asyncio.sleep(0.01)
+    await pilot.pause()
 
 
 def status(app: ReaderApp) -> str:
