@@ -348,21 +348,20 @@ class AnnotateScreen(DocumentScreen[Session]):
         self._status()
 
     # -- keys that are not bindings: labels, and telling about keys that do nothing ------------------------
-    def _typed(self, event: events.Key, character: str) -> None:
+    def _typed(self, event: events.Key, character: str) -> bool:
         label = self.session.schema.by_key(character)
-        if label is None:
-            awaiting = self._awaiting
-            if awaiting is not None:
-                self._awaiting = None
-                self._status(f"{safe_str(character)} is not a label key: {awaiting.replace('_', ' ')} cancelled")
-                event.stop()
-                event.prevent_default()
-            else:
-                self._tell_unbound(event, character)
-            return
-        event.stop()
-        event.prevent_default()
         awaiting, self._awaiting = self._awaiting, None
+        if label is None:
+            if awaiting is not None:
+                self._status(f"{safe_str(character)} is not a label key: {awaiting.replace('_', ' ')} cancelled")
+                return True
+            self._tell_unbound(event, character)
+            return False
+        self._label_key(label, awaiting)
+        return True
+
+    @reports_user_errors
+    def _label_key(self, label: LabelDef, awaiting: str | None) -> None:
         if awaiting == "relabel":
             self._relabel(label)
         elif awaiting == "accept_all":

@@ -133,17 +133,23 @@ class DocumentScreen(Screen[None], Generic[SessionT]):
         """A toast, for what must be read in full; never parsed as markup, controls made visible."""
         self.notify(safe_str(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
-    @reports_user_errors
-    def on_key(self, event: events.Key) -> None:
+    def take_key(self, event: events.Key) -> bool:
+        """Every key, in the order typed, before the bindings: the app calls this from its own queue,
+        where the bindings run, so a key acts on what the key before it did (a label key typed right
+        after a move labels the new position). True: the key was taken here."""
         if event.character is None or not event.is_printable:
             if event.key == "escape" and self._awaiting:
                 self._awaiting = None
                 self._status("cancelled")
-            return
-        self._typed(event, event.character)
+            return False  # (escape also clears the selection, as always)
+        try:
+            return self._typed(event, event.character)
+        except UserError as exc:  # refused by the store: say so, the app goes on
+            self._notify(f"not done: {exc.describe()}", "error", timeout=10)
+            return True
 
-    def _typed(self, event: events.Key, character: str) -> None:
-        """A printable key that no binding took (label keys, and keys awaited after another)."""
+    def _typed(self, event: events.Key, character: str) -> bool:
+        """A printable key, before any binding: True if taken (a label key, a key awaited after another)."""
         raise NotImplementedError
 
     def _tell_unbound(self, event: events.Key, character: str) -> None:

@@ -262,21 +262,19 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         self._refresh(self._describe(found))
 
     # -- label keys: the reviewer's own span; digits after v --------------------------------------------
-    def _typed(self, event: events.Key, character: str) -> None:
+    def _typed(self, event: events.Key, character: str) -> bool:
         if self._awaiting == "version":
             self._awaiting = None
-            event.stop()
-            event.prevent_default()
             self._take_version(character)
-            return
+            return True
         label = self.session.schema.by_key(character)
         if label is None:
             self._tell_unbound(event, character)
-            return
-        event.stop()
-        event.prevent_default()
+            return False
         self._label(label)
+        return True
 
+    @reports_user_errors
     def _label(self, label: LabelDef) -> None:
         s = self.session
         target = s.label_target(label, self.article.selection, self.article.cursor)
