@@ -366,17 +366,31 @@ class ReaderServer:
         except BadMessage as exc:
             log.warning("ended the session of annotator %s: %s", terminal_safe(annotator), terminal_safe(str(exc)))
         finally:
-            await resizes.close()
-            watcher.cancel()
+            # Shielded: when the app's exit closes the websocket first, aiohttp cancels this
+            # handler, and the app must still be stopped and the session forgotten.
+            ending = asyncio.ensure_future(self._end_session(annotator, app, websocket, resizes, watcher))
             with contextlib.suppress(asyncio.CancelledError):
-                await watcher
-            await app.stop()
-            if self.sessions.get(annotator) is app:
-                del self.sessions[annotator]
-            with contextlib.suppress(Exception):
-                await websocket.close()
-            log.info("annotator %s disconnected", terminal_safe(annotator))
+                await asyncio.shield(ending)
         return websocket
+
+    async def _end_session(
+        self,
+        annotator: str,
+        app: AppProcess,
+        websocket: web.WebSocketResponse,
+        resizes: ResizeCoalescer,
+        watcher: asyncio.Task[None],
+    ) -> None:
+        await resizes.close()
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        await app.stop()
+        if self.sessions.get(annotator) is app:
+            del self.sessions[annotator]
+        with contextlib.suppress(Exception):
+            await websocket.close()
+        log.info("annotator %s disconnected", terminal_safe(annotator))
 
     async def _watch_signin(self, session_id: str, app: AppProcess, websocket: web.WebSocketResponse) -> None:
         """End the session when its sign-in ends: the token removed, or signed out."""
