@@ -12,10 +12,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, CookieJar, WSMsgType
+from aiohttp import ClientSession, ClientWebSocketResponse, CookieJar, WSMsgType
 
 pytestmark = pytest.mark.slow
 
@@ -71,51 +72,56 @@ def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("reader serve did not listen")
 
 
-async def first_frame(url: str, token: str) -> str:
-    """Sign in by link, open the app, and return the first text the app draws."""
-    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
-        response = await browser.get(url, params={"token": token}, headers={"Sec-Fetch-Site": "none"})
-        assert response.status == 200
-        ws = await browser.ws_connect(url + "ws", headers={"Origin": url.rstrip("/")})
-        seen = b""
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            message = await asyncio.wait_for(ws.receive(), TIMEOUT)
-            if message.type != WSMsgType.BINARY:
-                return (seen + f"[{message.type.name} {message.data}]".encode()).decode("utf-8", "replace")
-            seen += message.data
-            if len(seen) > 2000:
-                return seen.decode("utf-8", "replace")
-        return seen.decode("utf-8", "replace")
+async def first_frame(browser: ClientSession, url: str, token: str) -> tuple[ClientWebSocketResponse, str]:
+    """Sign in by link, open the app (the websocket stays open), and return the first text it draws."""
+    response = await browser.get(url, params={"token": token}, headers={"Sec-Fetch-Site": "none"})
+    assert response.status == 200
+    ws = await browser.ws_connect(url + "ws", headers={"Origin": url.rstrip("/")})
+    seen = b""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and len(seen) < 2000:
+        message = await asyncio.wait_for(ws.receive(), TIMEOUT)
+        if message.type != WSMsgType.BINARY:
+            return ws, (seen + f"[{message.type.name} {message.data}]".encode()).decode("utf-8", "replace")
+        seen += message.data
+    return ws, seen.decode("utf-8", "replace")
+
+
+async def wait_until(check: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return check()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_killing_the_server_ends_its_app_processes(tmp_path: Path) -> None:
+async def test_killing_the_server_ends_its_app_processes(tmp_path: Path) -> None:
     store = tmp_path / "s.json"
     reader("import", str(SEED), "--store", str(store))
-    token = re.search(r"^  (\S{43,})$", reader("serve", "--store", str(store), "--add-annotator", "sara"), re.M)
-    assert token
+    found = re.search(r"^  (\S{43,})$", reader("serve", "--store", str(store), "--add-annotator", "sara"), re.M)
+    assert found
+    token = found.group(1)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     server = start_server(store, port)
     try:
-        frame = asyncio.run(first_frame(url, token.group(1)))
-        assert "already working" not in frame
-        deadline = time.monotonic() + TIMEOUT
-        while len(children(server.pid)) < 2 and time.monotonic() < deadline:  # sara's app and the next spare
-            time.sleep(0.1)
-        apps = children(server.pid)
-        assert len(apps) >= 2, apps
-        server.send_signal(signal.SIGKILL)
-        server.wait()
-        deadline = time.monotonic() + 10
-        while any(map(alive, apps)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(map(alive, apps)), f"app processes outlived the server: {[p for p in apps if alive(p)]}"
-        # a restarted server lets sara in again (her old app held the store's lock for her name)
+        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+            ws, frame = await first_frame(browser, url, token)
+            assert "[CLOSE" not in frame, frame
+            # sara's app, and the spare started after hers
+            assert await wait_until(lambda: len(children(server.pid)) >= 2, TIMEOUT), children(server.pid)
+            apps = children(server.pid)
+            server.send_signal(signal.SIGKILL)  # while sara's page is open
+            server.wait()
+            gone = await wait_until(lambda: not any(map(alive, apps)), 10)
+            assert gone, f"app processes outlived the server: {[p for p in apps if alive(p)]}"
+            await ws.close()
+        # a restarted server lets sara in again (an app left behind would hold the lock of her name)
         server = start_server(store, port)
-        frame = asyncio.run(first_frame(url, token.group(1)))
-        assert "already working" not in frame and "[CLOSE" not in frame, frame
+        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+            ws, frame = await first_frame(browser, url, token)
+            assert "already working" not in frame and "[CLOSE" not in frame, frame
+            await ws.close()
     finally:
         for pid in children(server.pid):
             os.kill(pid, signal.SIGTERM)
