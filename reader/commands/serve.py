@@ -144,7 +144,9 @@ def serve(args: argparse.Namespace, store: Path, tokens: TokenFile) -> int:
             "`reader serve --add-annotator NAME`",
             file=sys.stderr,
         )
-    config = ServeConfig(store=store, tokens=tokens, app_args=app_args, faces=faces, font_size=args.font_size)
+    config = ServeConfig(
+        store=store, tokens=tokens, app_args=app_args, faces=faces, font_size=args.font_size, port=args.port
+    )
     server = ReaderServer(config)
     return run_server(server, args.host, args.port, public_url(args))
 
@@ -173,7 +175,7 @@ def run_server(server: ReaderServer, host: str, port: int, url: str) -> int:
     from aiohttp import web
 
     async def main() -> None:
-        runner = web.AppRunner(server.make_app(), access_log=None, handle_signals=False)
+        runner = server.make_runner()
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         try:

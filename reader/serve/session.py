@@ -14,6 +14,12 @@ Start-up: the server keeps one warm spare process (reader/serve/spare.py: Python
 imported, waiting for its command line) and gives it to the next connection, then starts the next
 spare; without a spare (two connections at once, or a spare that died) the app is started cold.
 
+App processes die with the server: on Linux each is started with ``PR_SET_PDEATHSIG`` (the kernel
+sends it SIGTERM when the server's process ends, however it ends, SIGKILL included), so a server
+that crashed or was killed leaves no app holding its annotator's store lock, and a restarted server
+lets everyone back in. Whatever an app had done is on disk already (every action is durable when
+it returns). Elsewhere, an app outlives a killed server until its next write to the browser fails.
+
 Sessions of one annotator: opening the app in a second tab (or reloading the page) ends the first
 tab's session and then starts the new one, since the store refuses two writer processes under one
 annotator name. The first tab shows "session ended".
@@ -23,9 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import io
 import json
 import logging
+import os
+import signal
+import sys
 from asyncio.subprocess import Process
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -56,6 +66,28 @@ def app_environment(width: int, height: int) -> dict[str, str]:
     return service._build_environment(width=width, height=height)
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """What a child runs before it execs the app (Linux only): ask the kernel to send it SIGTERM
+    when ``parent`` (the server) ends, then check the server did not end before that took hold.
+    It runs between fork and exec, so it only makes system calls (no locks, no imports)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the server died between fork and prctl
+            os._exit(1)
+
+    return in_child
+
+
 async def _spawn(argv: Sequence[str], width: int, height: int) -> Process:
     return await asyncio.create_subprocess_exec(
         *argv,
@@ -63,6 +95,7 @@ async def _spawn(argv: Sequence[str], width: int, height: int) -> Process:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=app_environment(width, height),
+        preexec_fn=_die_with(os.getpid()),
     )
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.errors import UserError
-from annotations.gold import check_annotator_name
+from annotations.names import check_new_annotator_name
 from annotations.store.atomic import fsync_dir
 from annotations.store.lock import FileLock
 
@@ -132,6 +132,15 @@ class TokenFile:
     def names(self) -> list[str]:
         return [e.name for e in self.entries()]
 
+    def digest_of(self, name: str) -> str | None:
+        """The digest of ``name``'s current token (None if they have none, or the file is damaged)."""
+        try:
+            self.refresh()
+        except UserError:
+            return None
+        entry = self._entries.get(name)
+        return entry.digest if entry is not None else None
+
     def verify(self, token: str | None) -> str | None:
         """The annotator whose token this is, or None. Every entry is compared, in constant time each."""
         if not token:
@@ -178,7 +187,7 @@ class TokenFile:
 
     def add(self, name: str) -> str:
         """Make a token for ``name`` and return it (the only time it exists in the clear)."""
-        check_annotator_name(name)
+        check_new_annotator_name(name)  # what it can say before the file is read
         if not self.path.parent.is_dir():
             raise UserError("the store's directory does not exist", path=str(self.path.parent))
         lock = self._lock()
@@ -190,6 +199,9 @@ class TokenFile:
                         f"annotator {name!r} already has a token; to issue a new one, remove the old one first "
                         "(`reader serve --remove-annotator NAME`)"
                     )
+                # Names that cannot be told apart by eye from one with a token are refused
+                # (annotations/names.py); names already in the file keep working.
+                name = check_new_annotator_name(name, entries)
                 token = new_token()
                 entries[name] = Entry(name, token_digest(token), time.time())
                 self._write(entries)

@@ -378,3 +378,43 @@ def test_the_page_draws_arabic_forms_with_its_own_fonts(browser: Any, serve_fact
     assert sum(f["glyphCount"] for f in fonts) == 6, fonts
     assert "DejaVu Sans Mono" in used and "KacstOne" in used, fonts  # presentation forms; U+FDF2
     assert tab.foreign_requests() == []
+
+
+def test_a_sign_in_link_from_another_site_asks_first(browser: Any, serve_factory: Any) -> None:
+    """Another site sends the browser to an attacker's sign-in link: Chromium says the navigation is
+    cross-site, and the server asks instead of signing in silently."""
+    import http.server
+    import threading
+
+    served: Served = serve_factory([SEED], ["mallory"])
+    link = f"{served.url}?token={served.tokens['mallory']}"
+    evil_page = f"<!DOCTYPE html><script>location.href = {json.dumps(link)};</script>".encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(evil_page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        tab = new_page(browser, served)
+        tab.page.goto(f"http://localhost:{evil.server_address[1]}/")  # another site than 127.0.0.1
+        tab.page.wait_for_url(re.compile(r".*\?token="))
+        tab.page.wait_for_selector("text=Sign in to reader as")
+        assert "mallory" in tab.page.title()
+        assert not [c for c in tab.page.context.cookies() if c["name"].startswith("reader_session_")]
+        tab.page.click("button[type=submit]")  # the user decides
+        tab.page.wait_for_url(served.url)
+        assert "annotator: mallory" in "\n".join(tab.first_frame())
+        # the same link opened by the user (typed or pasted) signs in without asking
+        typed = new_page(browser, served)
+        typed.page.goto(link)
+        assert typed.page.url == served.url
+    finally:
+        evil.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -44,7 +45,11 @@ def test_the_link_uses_the_public_url_behind_a_proxy(tmp_path: Path, capsys: pyt
 def test_hostile_names_are_printed_safely(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = "eve\x1b]0;pwned\x07\u202e"
     store = str(tmp_path / "s.json")
-    assert main(["serve", "--store", store, f"--add-annotator={name}"]) == 0
+    assert main(["serve", "--store", store, f"--add-annotator={name}"]) == 2  # refused: control characters
+    # a tokens file from before names were checked still lists (and signs in) its odd names
+    TokenFile.for_store(Path(store)).path.write_text(
+        json.dumps({"format": "reader-serve-tokens", "version": 1, "annotators": {name: {"sha256": "0" * 64}}})
+    )
     assert main(["serve", "--store", store, "--list-annotators"]) == 0
     assert main(["serve", "--store", store, "--remove-annotator=nobody\x1b[2J"]) == 2
     captured = capsys.readouterr()

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotations.errors import UserError
+from annotations.names import check_new_annotator_name
 from reader.serve.tokens import TokenFile, token_digest, tokens_path
 
 
@@ -104,5 +105,12 @@ def test_any_name_round_trips(name: str) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tokens = TokenFile.for_store(Path(tmp) / "s.json")
+        try:
+            expected = check_new_annotator_name(name)
+        except UserError:  # invisible characters, outer spaces, mixed scripts: refused, nothing written
+            with pytest.raises(UserError):
+                tokens.add(name)
+            assert tokens.names() == []
+            return
         token = tokens.add(name)
-        assert TokenFile.for_store(Path(tmp) / "s.json").verify(token) == name
+        assert TokenFile.for_store(Path(tmp) / "s.json").verify(token) == expected
