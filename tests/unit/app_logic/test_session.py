@@ -10,7 +10,7 @@ import pytest
 from annotations.labels import LabelSchema
 from annotations.model import Document, Span
 from annotations.store import Store
-from reader.session import Session
+from reader.session import Session, UnseenSuggestions
 
 SCHEMA = LabelSchema.default()
 PERSON = SCHEMA.get("PERSON")
@@ -149,3 +149,23 @@ def test_time_saved_while_reading_leaves_updated_alone(session: Session) -> None
     assert later is not None
     assert later.seconds_spent >= record.seconds_spent + 65.0
     assert later.updated == record.updated
+
+
+def test_suggestions_another_process_adds_are_counted_and_never_accepted_over_unseen(session: Session) -> None:
+    """`reader suggest` (another Store) adds suggestions to the open document: the pending count
+    follows at the next refresh, and accepting the document before that saves nothing."""
+    assert session.pending_count() == 0
+    new = Span(4, 8, "PERSON", "suggested", pending=True)
+    with Store.open(session.store.path) as suggester:
+        suggester.add_suggestions([("d0", [new])])
+    with pytest.raises(UnseenSuggestions) as refused:
+        session.answer("accept")  # read before the suggestion landed: it was never shown
+    assert refused.value.spans == [new]
+    assert session.answers.get("d0") is None
+    stored = session.store.get_annotation("d0", "ann")
+    assert stored is not None and stored.answer is None and stored.spans == [new]  # nothing saved
+    assert session.follow_suggestions(session.store.refresh())
+    assert session.pending_count() == 1
+    assert session.answer("accept", "accept", seen=[new])  # shown and decided: accepted with it
+    decided = session.store.get_annotation("d0", "ann")
+    assert decided is not None and decided.answer == "accept" and decided.spans == [new.accepted()]
