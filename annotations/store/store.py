@@ -1154,7 +1154,9 @@ class Store:
                 except StoreError:
                     if (self.shards_dir / row.file).exists():
                         raise
-                    self._reload_manifest(None)  # replaced by another process's fold since we looked
+                    # replaced by another process's commit (a fold, an import, suggestions) since we
+                    # looked: the next refresh() reports the reload, as if it had found it itself
+                    self._reload_manifest(self._unreported)
                     if self._manifest.shards[k].file == row.file:
                         raise
             else:
