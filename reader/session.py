@@ -173,14 +173,17 @@ class Session:
         floor = self.min_confidence
         return [s for s in spans if s.pending and not (s.confidence is not None and s.confidence < floor)]
 
-    def follow_suggestions(self, changes: Changes) -> bool:
+    def follow_suggestions(self, changes: Changes, shown: Iterable[str] = ()) -> set[str]:
         """Take in what ``Store.refresh()`` found: suggestions added by another process (`reader
         suggest`, an import) arrive as new shards (``changes.reloaded``), so every pending count is
-        read again, lazily. True if they may have changed."""
+        forgotten and read again when asked. Returns those of the ``shown`` documents (the rows on
+        screen, the open one) whose count changed: a fold reloads the shards too, and changes none."""
         if not changes.reloaded:
-            return False
+            return set()
+        # a count not kept is read when its row is next drawn: only the kept ones can be out of date
+        before = {doc_id: count for doc_id in shown if (count := self._pending.get(doc_id)) is not None}
         self._pending.clear()
-        return True
+        return {doc_id for doc_id, count in before.items() if count != self.pending_count(doc_id)}
 
     def pending_count(self, doc_id: str | None = None) -> int:
         doc_id = doc_id or self.doc_id

@@ -277,10 +277,10 @@ class AnnotateScreen(Screen[None]):
             self.team_board.feed(changes)
         everything = changes.reloaded or changes.documents
         note = None
-        if s.follow_suggestions(changes):
-            self.doclist.refresh()  # the rows on screen read their pending counts again
+        if recounted := s.follow_suggestions(changes, [s.doc_id, *self.doclist.shown_ids()]):
+            self.doclist.refresh_docs(recounted)  # only the rows whose pending count changed
             drawn = sum(1 for span in self.article.spans if span.pending)
-            if (more := s.pending_count() - drawn) > 0:
+            if s.doc_id in recounted and (more := s.pending_count() - drawn) > 0:
                 note = f"{more} new suggestion(s) in this document"
         policy = s.queue.policy if s.queue is not None else None
         queue_changed = s.follow_claims(changes.claims, everything=everything)
