@@ -9,7 +9,9 @@ The review rules live here:
 * Rejecting a suggestion, deleting an accepted one, or relabelling one records it in the record's
   ``rejected``: `reader suggest` never proposes a decided span again.
 * Accepting a document while suggestions are pending decides them in the same step (accept all or
-  reject all, as the annotator chose); the screen asks first, or follows ``--on-pending``.
+  reject all, as the annotator chose); the screen asks first, or follows ``--on-pending``. It is
+  decided on the store's latest state: suggestions another process (`reader suggest`, an import)
+  added that the annotator was not shown refuse the step (:class:`UnseenSuggestions`), nothing saved.
 * Undo and redo are kept per document in the record (annotations.history), so they survive a
   restart. Within a session, ``z`` first takes back what this session did last, in whatever
   document, then the current document's older steps.
@@ -18,7 +20,7 @@ The review rules live here:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -36,7 +38,7 @@ from annotations.history import (
 from annotations.labels import LabelDef, LabelSchema
 from annotations.model import ANSWERS, Annotation, Document, Span
 from annotations.normalize import find_all
-from annotations.store import Store
+from annotations.store import Changes, Store
 from reader.queue import Queue
 from reader.text.words import word_at
 
@@ -64,6 +66,19 @@ def first_line(text: str) -> str:
 def review_order(span: Span) -> tuple[int, int, str]:
     """Reading order of suggestions: by start; of two starting together, the outer one first."""
     return (span.start, -span.end, span.label)
+
+
+class UnseenSuggestions(UserError):
+    """Accepting a document found pending suggestions the annotator had not been shown (another
+    process added them a moment ago): nothing was saved; the screen shows them and asks."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        n = len(spans)
+        super().__init__(
+            f"{n} new suggestion(s) arrived on this document (reader suggest or an import) and were not "
+            "accepted over: look at them, then answer again"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +168,22 @@ class Session:
     def pending(self, doc_id: str | None = None) -> list[Span]:
         """The document's suggestions still waiting for a decision, in reading order."""
         return sorted((s for s in self.spans(doc_id) if s.pending), key=review_order)
+
+    def _visible_pending(self, spans: Iterable[Span]) -> list[Span]:
+        floor = self.min_confidence
+        return [s for s in spans if s.pending and not (s.confidence is not None and s.confidence < floor)]
+
+    def follow_suggestions(self, changes: Changes, shown: Iterable[str] = ()) -> set[str]:
+        """Take in what ``Store.refresh()`` found: suggestions added by another process (`reader
+        suggest`, an import) arrive as new shards (``changes.reloaded``), so every pending count is
+        forgotten and read again when asked. Returns those of the ``shown`` documents (the rows on
+        screen, the open one) whose count changed: a fold reloads the shards too, and changes none."""
+        if not changes.reloaded:
+            return set()
+        # a count not kept is read when its row is next drawn: only the kept ones can be out of date
+        before = {doc_id: count for doc_id in shown if (count := self._pending.get(doc_id)) is not None}
+        self._pending.clear()
+        return {doc_id for doc_id, count in before.items() if count != self.pending_count(doc_id)}
 
     def pending_count(self, doc_id: str | None = None) -> int:
         doc_id = doc_id or self.doc_id
@@ -260,13 +291,20 @@ class Session:
         return timed
 
     # -- the one write path: an action and its undo step, journaled together --------------------------
-    def _do(self, action: Action, doc_id: str | None = None) -> bool:
+    def _do(self, action: Action, doc_id: str | None = None, check: Callable[[Annotation], None] | None = None) -> bool:
         """One key, one journal frame: the action, its undo step and the time spent on the document
         so far are written together, so leaving the document afterwards writes nothing more (a
         second write that failed on a full disk made a done action look undone). If the store
-        refuses, the session shows what the store holds."""
+        refuses, the session shows what the store holds. ``check`` sees the record as the store holds
+        it now (under its lock) before the action, and may refuse by raising a UserError."""
         doc_id = doc_id or self.doc_id
-        change = self._with_time(doc_id, lambda record: history.do(record, action))
+
+        def act(record: Annotation) -> bool:
+            if check is not None:
+                check(record)
+            return history.do(record, action)
+
+        change = self._with_time(doc_id, act)
         try:
             changed = self.store.update(doc_id, self.annotator, change)
         except UserError:
@@ -397,22 +435,38 @@ class Session:
         return ahead[0] if step > 0 else ahead[-1]
 
     # -- answers -------------------------------------------------------------------------------------
-    def answer(self, answer: str, decide_pending: Decision | None = None) -> bool:
+    def answer(
+        self, answer: str, decide_pending: Decision | None = None, *, seen: Collection[Span] | None = None
+    ) -> bool:
         """Answer the document. The same answer again takes it back. ``decide_pending`` accepts or
-        rejects every pending suggestion in the same undo step."""
+        rejects every pending suggestion in the same undo step.
+
+        Accepting is decided on the store's latest state: if the record then holds pending
+        suggestions that are not among ``seen`` (the ones the annotator was shown; by default those
+        this session read just now), it raises :class:`UnseenSuggestions` and saves nothing."""
         if answer not in ANSWERS:
             raise ValueError(f"unknown answer {answer!r}")
         old = self.answers.get(self.doc_id)
         new = None if old == answer else answer
         steps: list[Action] = []
-        pending = self.pending() if decide_pending and new == "accept" else []
+        current = self.pending()
+        pending = current if decide_pending and new == "accept" else []
         for s in pending:
             steps.append(ReplaceSpan(s, s.accepted()) if decide_pending == "accept" else RejectSuggestion(s))
         steps.append(SetAnswer(old, new))
+        check = None
+        if new == "accept":
+            shown = {s.key for s in (current if seen is None else seen)}
+
+            def check(record: Annotation) -> None:
+                unseen = [s for s in self._visible_pending(record.spans) if s.key not in shown]
+                if unseen:
+                    raise UnseenSuggestions(sorted(unseen, key=review_order))
+
         if len(steps) == 1:
-            return self._do(steps[0])
+            return self._do(steps[0], check=check)
         verb = "accepting" if decide_pending == "accept" else "rejecting"
-        return self._do(Batch(tuple(steps), f"answer {new}, {verb} {len(pending)} suggestion(s)"))
+        return self._do(Batch(tuple(steps), f"answer {new}, {verb} {len(pending)} suggestion(s)"), check=check)
 
     def _set_answer(self, doc_id: str, answer: str | None) -> None:
         before = self.answers.get(doc_id) is not None

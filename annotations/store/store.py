@@ -1154,7 +1154,9 @@ class Store:
                 except StoreError:
                     if (self.shards_dir / row.file).exists():
                         raise
-                    self._reload_manifest(None)  # replaced by another process's fold since we looked
+                    # replaced by another process's commit (a fold, an import, suggestions) since we
+                    # looked: the next refresh() reports the reload, as if it had found it itself
+                    self._reload_manifest(self._unreported)
                     if self._manifest.shards[k].file == row.file:
                         raise
             else:
@@ -1799,10 +1801,12 @@ class Store:
         The working copy is the record as :meth:`get_annotation` shows it: with the shared layer's
         undecided suggestions as pending spans. What ``change`` does to them is kept as a decision of
         this annotator (accepted: in the spans; removed: remembered in ``rejected``); the ones it leaves
-        alone stay in the layer, out of the stored record. A gold record (``gold:NAME``) sees no layer."""
-        layer = {s.key: s for s in self._layer(doc_id, annotator)}
+        alone stay in the layer, out of the stored record. A gold record (``gold:NAME``) sees no layer.
+        The layer is read after catching up, under the lock: suggestions another process added a moment
+        ago are in the working copy, so ``change`` decides on the latest state."""
 
         def layered(work: Annotation) -> bool:
+            layer = {s.key: s for s in self._layer(doc_id, annotator)}
             decided = {s.key for s in work.spans} | {s.key for s in work.rejected}
             injected = [s for s in layer.values() if s.key not in decided]
             work.spans.extend(injected)

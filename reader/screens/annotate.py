@@ -7,6 +7,7 @@ but the suggestion the review walk (. and ,) is on.
 
 from __future__ import annotations
 
+import functools
 import gc
 from typing import ClassVar
 
@@ -30,7 +31,7 @@ from reader.screens import common_keys as keys
 from reader.screens.document_screen import ANSWER_PAST, DocumentScreen, reports_user_errors
 from reader.screens.pending import PendingScreen
 from reader.screens.search import SearchScreen
-from reader.session import Decision, Session
+from reader.session import Decision, Session, UnseenSuggestions
 from reader.teamwatch import TeamWatch
 from reader.theme import chip_ink, colour_system, quantizer
 from reader.widgets.article import ArticleView, EdgeMoved
@@ -54,6 +55,8 @@ class AnnotateScreen(DocumentScreen[Session]):
     # time spent on the open document is saved with every action and at least this often, so the
     # team screen's throughput is current while someone reads a long article
     TIME_SAVE_SECONDS: ClassVar[float] = 60.0
+    # how often the others' work (records, claims, imports, suggestions) is looked for
+    FOLLOW_SECONDS: ClassVar[float] = 1.0
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -180,7 +183,7 @@ class AnnotateScreen(DocumentScreen[Session]):
         # walking it again and again (full collections otherwise stall a key press now and then).
         gc.freeze()
         # other annotators' (and importers') work on the same store shows within a second
-        self.set_interval(1.0, self._follow_store)
+        self.set_interval(self.FOLLOW_SECONDS, self._follow_store)
         self.set_interval(self.TIME_SAVE_SECONDS, self._save_time)
 
     @reports_user_errors
@@ -209,13 +212,19 @@ class AnnotateScreen(DocumentScreen[Session]):
 
     @reports_user_errors
     def _follow_store(self) -> None:
-        """Every second: what the other processes did (their records, claims, imports) and a changed
-        routing policy."""
+        """Every second: what the other processes did (their records, claims, imports, suggestions)
+        and a changed routing policy."""
         s = self.session
         changes = s.store.refresh()
         if self.team_board is not None:
             self.team_board.feed(changes)
         everything = changes.reloaded or changes.documents
+        note = None
+        if recounted := s.follow_suggestions(changes, [s.doc_id, *self.doclist.shown_ids()]):
+            self.doclist.refresh_docs(recounted)  # only the rows whose pending count changed
+            drawn = sum(1 for span in self.article.spans if span.pending)
+            if s.doc_id in recounted and (more := s.pending_count() - drawn) > 0:
+                note = f"{more} new suggestion(s) in this document"
         policy = s.queue.policy if s.queue is not None else None
         queue_changed = s.follow_claims(changes.claims, everything=everything)
         policy_changed = s.queue is not None and s.queue.policy != policy
@@ -240,7 +249,7 @@ class AnnotateScreen(DocumentScreen[Session]):
             if changes.reloaded or any(doc_id == s.doc_id for doc_id, _ in changes.records):
                 self._refresh_spans(only_if_changed=True)
         if queue_changed or policy_changed or changes.records or everything:
-            self._status()
+            self._status(note)
 
     def _apply_width(self, width: int) -> None:
         self.query_one("#legend", Static).update(self._legend(width))
@@ -498,32 +507,63 @@ class AnnotateScreen(DocumentScreen[Session]):
     @reports_user_errors
     def action_answer(self, answer: str) -> None:
         s = self.session
-        pending = s.pending_count()
         taking_back = s.answers.get(s.doc_id) == answer
-        if answer == "accept" and pending and not taking_back:
+        if answer != "accept" or taking_back:
+            self._answer(answer, None)
+            return
+        # Accepting is decided on the store's latest state, not on the last follow tick: suggestions
+        # another process added since are taken in (and drawn) first.
+        shown = {span.key for span in self.article.spans if span.pending}
+        self._follow_store()
+        pending = s.pending()
+        unseen = [span for span in pending if span.key not in shown]
+        if unseen:
+            self._refresh_spans()
+            self._ask_pending(pending, unseen)
+            return
+        if pending:
             policy = self.on_pending
             if policy == "refuse":
-                self._status(f"{pending} suggestion(s) still pending: decide them first (. walks to them)")
+                self._status(f"{len(pending)} suggestion(s) still pending: decide them first (. walks to them)")
                 return
             if policy == "ask":
-                self.app.push_screen(PendingScreen(pending), self._answer_after_prompt)
+                self._ask_pending(pending, [])
                 return
-            self._answer(answer, policy)
+            self._answer(answer, policy, seen=pending)
             return
-        self._answer(answer, None)
+        self._answer(answer, None, seen=[])
+
+    def _ask_pending(self, pending: list[Span], unseen: list[Span]) -> None:
+        """Ask what to do with the pending suggestions before accepting. New ones the annotator was not
+        shown are always asked about (whatever ``--on-pending`` says, which is for suggestions they
+        had in front of them); under ``refuse`` they must be decided first like any other."""
+        n = len(pending)
+        if self.on_pending == "refuse":
+            self._status(f"{len(unseen)} new suggestion(s) arrived; {n} pending: decide them first (. walks to them)")
+            return
+        asked = list(pending)
+        self.app.push_screen(
+            PendingScreen(n, new=len(unseen)), functools.partial(self._answer_after_prompt, seen=asked)
+        )
 
     @reports_user_errors
-    def _answer_after_prompt(self, decision: Decision | None) -> None:
+    def _answer_after_prompt(self, decision: Decision | None, *, seen: list[Span]) -> None:
         if decision is None:
             self._status("not answered: the pending suggestions are still there (. walks to them)")
             return
-        self._answer("accept", decision)
+        self._answer("accept", decision, seen=seen)
 
-    def _answer(self, answer: str, decide: Decision | None) -> None:
+    def _answer(self, answer: str, decide: Decision | None, *, seen: list[Span] | None = None) -> None:
         s = self.session
         position = f"doc {s.index + 1}/{len(s.ids)}"
         pending = s.pending_count()
-        s.answer(answer, decide)
+        try:
+            s.answer(answer, decide, seen=seen)
+        except UnseenSuggestions as exc:
+            # more arrived between the question and the store's lock: nothing saved; show and ask again
+            self._refresh_spans()
+            self._ask_pending(s.pending(), exc.spans)
+            return
         self.doclist.set_answer(s.doc_id, s.answers.get(s.doc_id))
         if s.answers.get(s.doc_id) is None:
             self._refresh_spans()

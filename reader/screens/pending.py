@@ -22,13 +22,19 @@ class PendingScreen(ModalScreen[Decision | None]):
         Binding("escape,g,q", "back", "Go back and review them"),
     ]
 
-    def __init__(self, pending: int) -> None:
+    def __init__(self, pending: int, *, new: int = 0) -> None:
         super().__init__()
         self.pending = pending
+        self.new = new  # of them, arrived from another process (`reader suggest`) just now: never seen
 
     def compose(self) -> ComposeResult:
         n = self.pending
-        question = Text(f"{n} suggestion{'s' if n != 1 else ''} still pending in this document.\n\n", style="bold")
+        question = Text(f"{n} suggestion{'s' if n != 1 else ''} still pending in this document.\n", style="bold")
+        if self.new:
+            question.append(
+                f"{self.new} of them just arrived (reader suggest or an import) and are now shown.\n", style="bold"
+            )
+        question.append("\n")
         question.append("a", style="bold reverse")
         question.append("  accept them all, then accept the document\n")
         question.append("r", style="bold reverse")

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
-from annotations.adjudication import Candidate, next_open
+from annotations.adjudication import Candidate, SpanKey, next_open
 from annotations.errors import UserError
 from annotations.labels import LabelDef
 from reader.adjudicate import AdjudicationSession
@@ -39,6 +39,7 @@ from reader.widgets.safe import safe, safe_str, screen_text, snippet
 class ReviewScreen(DocumentScreen[AdjudicationSession]):
     PANEL_CLASS = CandidateList  # the help screen lists its keys
     ALL_ANSWERED = "every document has been adjudicated"
+    FOLLOW_SECONDS: ClassVar[float] = 1.0  # how often the annotators' work is looked for
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c", "decide('accept')", "Accept span", tooltip="the one . selected, or the innermost under the cursor"
@@ -68,7 +69,8 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
     def __init__(self, session: AdjudicationSession, options: ViewOptions | None = None) -> None:
         super().__init__(session, options)
         self._walk: Candidate | None = None
-        self._confirm_accept: str | None = None  # the document `a` was pressed on with spans undecided
+        # the document `a` was pressed on with spans undecided, and those spans
+        self._confirm_accept: tuple[str, frozenset[SpanKey]] | None = None
         self._note = ""
 
     # -- layout ------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
         self.article.focus()
         self._apply_width(self.size.width)
         self.open_document(self.session.index)
-        self.set_interval(1.0, self._follow_store)
+        self.set_interval(self.FOLLOW_SECONDS, self._follow_store)
 
     # -- documents ---------------------------------------------------------------------------------
     @reports_user_errors
@@ -299,13 +301,21 @@ class ReviewScreen(DocumentScreen[AdjudicationSession]):
     @reports_user_errors
     def action_answer(self, answer: str) -> None:
         s = self.session
-        review = s.review()
         taking_back = s.answers.get(s.doc_id) == answer
-        open_ = review.count("open")
-        if answer == "accept" and open_ and not taking_back and self._confirm_accept != s.doc_id:
-            self._confirm_accept = s.doc_id
+        accepting = answer == "accept" and not taking_back
+        shown = {c.key for c in s.review().candidates if c.state == "open"}
+        if accepting:
+            self._follow_store()  # decided on the annotators' latest records, not the last follow tick's
+        review = s.review()
+        open_keys = frozenset(c.key for c in review.candidates if c.state == "open")
+        confirmed = self._confirm_accept
+        if accepting and open_keys and not (confirmed and confirmed[0] == s.doc_id and open_keys <= confirmed[1]):
+            self._confirm_accept = (s.doc_id, open_keys)
+            new = len(open_keys - shown)
+            arrived = f"{new} new from the annotators' records; " if new else ""
             self._status(
-                f"{open_} span(s) still undecided are left out of the gold: a again to accept, . to decide them"
+                f"{arrived}{len(open_keys)} span(s) still undecided are left out of the gold: "
+                "a again to accept, . to decide them"
             )
             return
         self._confirm_accept = None

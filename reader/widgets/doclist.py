@@ -93,6 +93,11 @@ class DocumentList(ScrollView, can_focus=True):
         """Redraw one row (its pending count changed)."""
         self.refresh_line(index - int(self.scroll_offset.y))
 
+    def shown_ids(self) -> list[str]:
+        """The documents of the rows on screen."""
+        top = int(self.scroll_offset.y)
+        return self.ids[top : top + self.scrollable_content_region.height]
+
     def refresh_docs(self, doc_ids: set[str]) -> None:
         """Redraw the rows on screen that show these documents (the others answered them): nothing
         when they are scrolled out of view."""

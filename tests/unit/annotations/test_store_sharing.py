@@ -132,6 +132,53 @@ def test_update_sees_the_shared_suggestions_and_keeps_its_decisions(path: Path) 
         assert s.get_annotation("d0", "omar").spans == [a, b, c]  # type: ignore[union-attr]
 
 
+def test_update_decides_on_suggestions_another_process_just_added(path: Path) -> None:
+    """An action's working copy holds the suggestions `reader suggest` (another Store) committed after
+    this Store last looked: an accepting action cannot pass over them without seeing them."""
+    sara = Store.open(path, annotator="sara")
+    assert sara.get_annotation("d0", "sara") is None  # read before the suggestions land
+    fresh = Span(0, 3, "PERSON", "suggested", True)
+    with Store.open(path) as suggester:
+        suggester.add_suggestions([("d0", [fresh])])
+    seen: list[Span] = []
+
+    def accept_document(record: Annotation) -> bool:
+        seen.extend(s for s in record.spans if s.pending)
+        record.answer = "accept"
+        return True
+
+    assert sara.update("d0", "sara", accept_document)  # no refresh() in between
+    assert seen == [fresh]
+    got = sara.get_annotation("d0", "sara")
+    assert got is not None and got.spans == [fresh] and got.answer == "accept"  # still pending, not lost
+    assert sara.refresh().reloaded  # the next look reports the new layer
+    sara.close()
+
+
+def test_suggestions_found_on_reading_a_replaced_shard_are_still_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard not in memory yet is read after `reader suggest` replaced it (the old file is gone):
+    the new manifest is taken in there, and the next refresh() still says the shards were reloaded,
+    so an open app reads its pending counts and spans again."""
+    import annotations.store.store as store_mod
+
+    monkeypatch.setattr(store_mod, "SHARD_SIZE", 2)
+    path = tmp_path / "store.json"
+    with Store.open(path) as s:
+        s.add_documents([Document(f"d{i}", TEXT) for i in range(6)])  # three shards
+    app = Store.open(path, annotator="sara")
+    assert app.get_annotation("d0", "sara") is None  # the first shard is read
+    fresh = Span(0, 3, "PERSON", "suggested", True)
+    with Store.open(path) as suggester:
+        suggester.add_suggestions([("d0", [fresh]), ("d4", [fresh])])
+    got = app.get_annotation("d4", "sara")  # the third shard, first read now: its old file is gone
+    assert got is not None and got.spans == [fresh]
+    assert app.refresh().reloaded
+    assert app.get_annotation("d0", "sara").spans == [fresh]  # type: ignore[union-attr]
+    app.close()
+
+
 def test_an_open_racing_a_rotation_misses_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A store opens in two steps: it reads the journal without the append lock, then takes the lock
     to make the journal its own. Actions of another writer that land in between, in a segment that

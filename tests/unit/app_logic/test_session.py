@@ -10,7 +10,7 @@ import pytest
 from annotations.labels import LabelSchema
 from annotations.model import Document, Span
 from annotations.store import Store
-from reader.session import Session
+from reader.session import Session, UnseenSuggestions
 
 SCHEMA = LabelSchema.default()
 PERSON = SCHEMA.get("PERSON")
@@ -149,3 +149,30 @@ def test_time_saved_while_reading_leaves_updated_alone(session: Session) -> None
     assert later is not None
     assert later.seconds_spent >= record.seconds_spent + 65.0
     assert later.updated == record.updated
+
+
+def test_suggestions_another_process_adds_are_counted_and_never_accepted_over_unseen(session: Session) -> None:
+    """`reader suggest` (another Store) adds suggestions: accepting the open document before the app
+    looked saves nothing, and the next refresh recounts exactly the documents that changed."""
+    assert session.pending_count() == 0 and session.pending_count("d1") == 0 and session.pending_count("d2") == 0
+    new, other = Span(4, 8, "PERSON", "suggested", pending=True), Span(0, 6, "ORGANIZATION", "suggested", pending=True)
+    with Store.open(session.store.path) as suggester:
+        suggester.add_suggestions([("d0", [new]), ("d1", [other])])
+    with pytest.raises(UnseenSuggestions) as refused:
+        session.answer("accept")  # read before the suggestions landed: never shown
+    assert refused.value.spans == [new]
+    assert session.answers.get("d0") is None
+    stored = session.store.get_annotation("d0", "ann")
+    assert stored is not None and stored.answer is None and stored.spans == [new]  # nothing saved
+    # d0's count was read again when the store refused; d1's, kept from before, is out of date
+    assert session.follow_suggestions(session.store.refresh(), ["d0", "d1", "d2"]) == {"d1"}
+    assert (session.pending_count(), session.pending_count("d1"), session.pending_count("d2")) == (1, 1, 0)
+    assert session.answer("accept", "accept", seen=[new])  # shown and decided: accepted with it
+    decided = session.store.get_annotation("d0", "ann")
+    assert decided is not None and decided.answer == "accept" and decided.spans == [new.accepted()]
+    assert session.pending_count() == 0
+    with Store.open(session.store.path) as other_process:
+        other_process.compact()  # a fold reloads the shards and changes no suggestion
+    changes = session.store.refresh()
+    assert changes.reloaded
+    assert session.follow_suggestions(changes, ["d0", "d1", "d2"]) == set()
