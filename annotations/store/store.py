@@ -1270,6 +1270,13 @@ class Store:
         created = not self._exists
         if created:
             self._create()
+        elif not self._manifest.documents and not self.shards_dir.is_dir():
+            try:  # a first import killed between writing the main file and making the directory
+                self.shards_dir.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write the store: {os_reason(exc)}; nothing was imported", path=str(self.path)
+                ) from exc
         try:
             self._import_into(items, on_progress, result)
         except BaseException:

@@ -83,3 +83,19 @@ def test_a_failed_first_import_leaves_nothing(tmp_path: Path) -> None:
     with Store.open(path) as s:
         s.add_documents([])
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_import_completes_a_first_import_killed_before_its_shards_directory(tmp_path: Path) -> None:
+    """A first import writes the main file (a store of no documents), then makes the shards directory
+    and the journal. Killed in between, it leaves the main file alone: the next import completes the
+    store instead of failing on the missing directory."""
+    first = tmp_path / "first"
+    first.mkdir()
+    with Store.open(first / "store.json") as s:  # what the killed import left: a main file of no documents
+        s._manifest.write(s.path)
+        s._release()
+    assert sorted(p.name for p in first.iterdir() if ".lock" not in p.name) == ["store.json"]
+    with Store.open(first / "store.json") as s:
+        s.add_documents([Document("a", "نص")])
+    with Store.open(first / "store.json", readonly=True) as s:
+        assert s.document_ids() == ["a"]
