@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -299,16 +300,21 @@ async def test_documents_switch_and_next_unanswered(tmp_path: Path) -> None:
             assert app.session.index == 0
 
 
+async def help_shown(pilot: Any, app: Any) -> str:
+    """Open the help screen and return its text as drawn."""
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    console = Console(width=200, record=True, file=io.StringIO())
+    for widget in app.screen.query(Static):
+        console.print(widget.content)
+    return console.export_text()
+
+
 async def test_help_lists_keys_and_labels(tmp_path: Path) -> None:
     with opened(tmp_path / "s.json", SEED) as (app, _):
         async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("question_mark")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpScreen)
-            console = Console(width=200, record=True, file=io.StringIO())
-            for widget in app.screen.query(Static):
-                console.print(widget.content)
-            shown = console.export_text()
+            shown = await help_shown(pilot, app)
             for expected in ("PERSON", "BOILERPLATE", "Accept document", "Undo", "Select word"):
                 assert expected in shown
             await pilot.press("escape")
@@ -320,13 +326,7 @@ async def test_help_label_descriptions_wrap_into_plain_lines(tmp_path: Path) -> 
     where a line was broken."""
     with opened(tmp_path / "s.json", SEED) as (app, _):
         async with app.run_test(size=(80, 30)) as pilot:
-            await pilot.press("question_mark")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpScreen)
-            console = Console(width=200, record=True, file=io.StringIO())
-            for widget in app.screen.query(Static):
-                console.print(widget.content)
-            shown = console.export_text()
+            shown = await help_shown(pilot, app)
             assert "\u240a" not in shown  # ␊
             labels = shown.split("Labels")[1].split("Reading and selecting")[0].splitlines()
             flat = " ".join(line.strip() for line in labels)
