@@ -48,10 +48,17 @@ def visual_snippet(text: str, width: int) -> str:
         return ""
     line = ParagraphLayout(flat, 0, 0, width).lines[0]
     if (line.end >= len(flat) and not more) or width < 2:
-        return line.text.strip(" ")
+        return _without_joiners(line.text.strip(" "))
     line = ParagraphLayout(flat, 0, 0, width - 1).lines[0]
-    shown = line.text.strip(" ")
+    shown = _without_joiners(line.text.strip(" "))
     return ELLIPSIS + shown if line.direction == "rtl" else shown + ELLIPSIS
+
+
+def _without_joiners(shaped: str) -> str:
+    """ZWJ and ZWNJ have done their work once the text is shaped (the presentation forms say how each
+    letter joins); left in, Rich would count a ZWJ and the character after it as one cell, so a
+    column holding one would be drawn a cell off."""
+    return shaped.replace("\u200d", "").replace("\u200c", "")
 
 
 def interface_lines(text: str, width: int) -> list[str]:
@@ -99,7 +106,7 @@ def _visual_line(text: str) -> str:
     # string fits on one line of 2 * len(text) cells; an RTL line is padded on the left to that
     # width, which is taken off again (with the string's own edge spaces, which show nothing).
     layout = ParagraphLayout(text, 0, 0, 2 * len(text) + 1)
-    return "".join(line.text for line in layout.lines).strip(" ")
+    return _without_joiners("".join(line.text for line in layout.lines).strip(" "))
 
 
 # Quotation marks for a piece of text inside a message, in order of preference.
