@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from annotations.errors import UserError
 from annotations.formats import reading as rec
 from annotations.formats.base import Format, Item, ReadContext
 from annotations.formats.common import (
@@ -127,15 +126,7 @@ def parse(obj: dict[str, Any], ctx: ReadContext) -> Item:
     offsets = rec.Offsets(doc.text, ctx, ambiguous=False)
     spans = []
     for i, s in enumerate(rec.listed(obj, "spans"), 1):
-        what = f"span #{i}"
-        if not isinstance(s, dict):
-            raise UserError(f"{what}: expected an object")
-        for k in ("start", "end", "label"):
-            if k not in s:
-                raise UserError(f'{what}: no "{k}"')
-        start, end = offsets.span(s["start"], s["end"], what)
-        rec.check_text(s.get("text"), doc.text, start, end, what, (s["start"], s["end"]))
-        spans.append(rec.imported_span(start, end, rec.label_of(s["label"], ctx, what)))
+        spans.append(rec.imported_span(*rec.span_bounds(s, doc.text, ctx, offsets, f"span #{i}")))
     decided = rec.rejected(obj, "rejected", doc.text, ctx, offsets)
     answer = from_prodigy(obj.get("answer"), obj.get("_flagged"))
     who = ctx.annotator

@@ -154,9 +154,9 @@ def listed(obj: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def full_span(s: Any, text: str, ctx: ReadContext, offsets: Offsets, what: str) -> Span:
-    """A span object as this tool writes it (``start``, ``end``, ``label``, ``text``?, ``origin``?,
-    ``pending``?, ``note``?, ``rule``?, ``confidence``?): everything it says is kept."""
+def span_bounds(s: Any, text: str, ctx: ReadContext, offsets: Offsets, what: str) -> tuple[int, int, str]:
+    """The start, end and label of a span object (``start``, ``end``, ``label``, ``text``?), checked:
+    offsets in the text, a known label, and the text it quotes (if any) is the text there."""
     if not isinstance(s, dict):
         raise UserError(f"{what}: expected an object")
     for k in ("start", "end", "label"):
@@ -165,6 +165,13 @@ def full_span(s: Any, text: str, ctx: ReadContext, offsets: Offsets, what: str) 
     start, end = offsets.span(s["start"], s["end"], what)
     label = label_of(s["label"], ctx, what)
     check_text(s.get("text"), text, start, end, what, (s["start"], s["end"]))
+    return start, end, label
+
+
+def full_span(s: Any, text: str, ctx: ReadContext, offsets: Offsets, what: str) -> Span:
+    """A span object as this tool writes it (``start``, ``end``, ``label``, ``text``?, ``origin``?,
+    ``pending``?, ``note``?, ``rule``?, ``confidence``?): everything it says is kept."""
+    start, end, label = span_bounds(s, text, ctx, offsets, what)
     origin = s.get("origin", "imported")
     if origin not in ORIGINS:
         raise UserError(f"{what}: unknown origin {str(origin)[:20]!r}")
